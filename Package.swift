@@ -1,0 +1,89 @@
+// swift-tools-version: 6.2
+
+// The root package: the `vortex` CLI, the harness library, the etcd driver, and a test target
+// per local package so that one `swift test` here runs every test of the repository.
+// Each package under Packages/ also builds and tests alone:
+//   swift test --package-path Packages/<Name>
+
+import PackageDescription
+
+/// Local packages under Packages/. The folder name is the package name.
+let localPackages = [
+    "ProcessControl", "Supervision", "FaultProxy", "Netem", "ChromeTrace", "Workload",
+]
+
+let package = Package(
+    name: "vortex",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vortex", targets: ["vortex"]),
+        .executable(name: "vortex-driver-etcd", targets: ["vortex-driver-etcd"]),
+        .library(name: "VortexHarness", targets: ["VortexHarness"]),
+    ],
+    dependencies: localPackages.map { .package(path: "Packages/\($0)") } + [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "VortexHarness",
+            dependencies: localPackages.map { .product(name: $0, package: $0) } + [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "vortex",
+            dependencies: [
+                "VortexHarness",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ProcessControl", package: "ProcessControl"),
+                .product(name: "FaultProxy", package: "FaultProxy"),
+                .product(name: "Netem", package: "Netem"),
+            ]
+        ),
+        .executableTarget(
+            name: "vortex-driver-etcd",
+            dependencies: [
+                .product(name: "Workload", package: "Workload"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "VortexTests",
+            dependencies: [
+                "VortexHarness",
+                .product(name: "ProcessControl", package: "ProcessControl"),
+                .product(name: "Workload", package: "Workload"),
+            ]
+        ),
+    ]
+)
+
+// Mirror each local package's tests into the root package, so `swift test` runs them all.
+for name in localPackages {
+    package.targets.append(
+        .testTarget(
+            name: "\(name)Tests",
+            dependencies: [.product(name: name, package: name)],
+            path: "Packages/\(name)/Tests/\(name)Tests"
+        )
+    )
+}
+
+// Same settings in every manifest of the repository: warnings are errors in our code.
+for target in package.targets where target.type != .plugin && target.type != .system {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .treatAllWarnings(as: .error),
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+        ]
+}

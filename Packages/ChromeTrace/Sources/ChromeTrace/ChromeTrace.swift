@@ -1,0 +1,1 @@
+// ChromeTrace: placeholder until the package lands; see the issue tracker.

@@ -1,0 +1,1 @@
+// Tests for ChromeTrace: placeholder until the package lands.

@@ -1,0 +1,1 @@
+// FaultProxy: placeholder until the package lands; see the issue tracker.

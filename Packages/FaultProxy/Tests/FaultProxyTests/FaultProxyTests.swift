@@ -1,0 +1,1 @@
+// Tests for FaultProxy: placeholder until the package lands.

@@ -1,0 +1,1 @@
+// Netem: placeholder until the package lands; see the issue tracker.

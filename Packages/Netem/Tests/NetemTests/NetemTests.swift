@@ -1,0 +1,1 @@
+// Tests for Netem: placeholder until the package lands.

@@ -1,0 +1,41 @@
+// swift-tools-version: 6.2
+
+// ProcessControl: spawn, signal, suspend, reap and namespace OS processes from Swift without
+// Foundation's Process. It depends on nothing else in this repository, so other projects can
+// depend on it by path or URL. It builds and tests alone:
+//   swift test --package-path Packages/ProcessControl
+
+import PackageDescription
+
+let package = Package(
+    name: "ProcessControl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "ProcessControl", targets: ["ProcessControl"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.6.0")
+    ],
+    targets: [
+        // Everything that runs between clone and exec lives in C: async-signal-safe only.
+        .target(name: "CProcessControl"),
+        .target(
+            name: "ProcessControl",
+            dependencies: [
+                "CProcessControl",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]
+        ),
+        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl"]),
+    ]
+)
+
+for target in package.targets where target.type != .plugin && target.type != .system {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .treatAllWarnings(as: .error),
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+        ]
+}

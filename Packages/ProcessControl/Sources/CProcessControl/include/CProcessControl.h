@@ -1,0 +1,98 @@
+// CProcessControl: the C side of ProcessControl. Everything that must run between clone and
+// exec (async-signal-safe only), plus wrappers for the variadic functions, unions and packed
+// structs Swift cannot import (prctl, syscall, siginfo_t, epoll_event).
+#ifndef C_PROCESS_CONTROL_H
+#define C_PROCESS_CONTROL_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/// How the child's process group is set up.
+enum {
+    CPC_GROUP_INHERIT = 0,
+    CPC_GROUP_NEW = 1,
+    CPC_GROUP_NEW_SESSION = 2,
+};
+
+/// The step of the child's set-up that failed (reported with its errno).
+enum {
+    CPC_STEP_NONE = 0,
+    CPC_STEP_CLONE = 1,
+    CPC_STEP_USER_MAP = 2,
+    CPC_STEP_MOUNT_PROC = 3,
+    CPC_STEP_PROCESS_GROUP = 4,
+    CPC_STEP_DEATH_SIGNAL = 5,
+    CPC_STEP_FILE_DESCRIPTORS = 6,
+    CPC_STEP_WORKING_DIRECTORY = 7,
+    CPC_STEP_EXEC = 8,
+};
+
+/// Namespace flags for cpc_spawn_options.namespaces (same values as the kernel's CLONE_NEW*).
+enum {
+    CPC_NAMESPACE_USER = 0x10000000,
+    CPC_NAMESPACE_PID = 0x20000000,
+    CPC_NAMESPACE_NET = 0x40000000,
+    CPC_NAMESPACE_MOUNT = 0x00020000,
+};
+
+typedef struct {
+    const char *path;
+    char *const *argv;
+    char *const *envp;
+    /// NULL keeps the parent's working directory.
+    const char *working_directory;
+    /// File descriptors in the parent that become 0, 1 and 2 in the child; -1 keeps the
+    /// parent's own descriptor.
+    int stdio[3];
+    int process_group;
+    /// 0: no death signal.
+    int death_signal;
+    /// CPC_NAMESPACE_* flags; 0: the parent's namespaces.
+    int namespaces;
+    /// With CPC_NAMESPACE_USER: the parent's ids, mapped to root inside.
+    uint32_t outer_uid;
+    uint32_t outer_gid;
+    /// Mount a fresh /proc (needs CPC_NAMESPACE_MOUNT and CPC_NAMESPACE_PID).
+    int mount_proc;
+} cpc_spawn_options;
+
+/// Starts a child as described. Returns 0 and fills pid and pidfd, or returns an errno value
+/// and sets *failed_step; a child that failed before exec has been reaped already.
+int cpc_spawn(const cpc_spawn_options *options, pid_t *pid, int *pidfd, int *failed_step);
+
+/// pidfd_send_signal(2). Returns 0 or an errno value.
+int cpc_pidfd_send_signal(int pidfd, int signal);
+
+/// waitid(P_PIDFD, ...). Returns 0 or an errno value. *pid is 0 when WNOHANG found nothing.
+int cpc_waitid_pidfd(int pidfd, int options, pid_t *pid, int *code, int *status);
+
+/// waitid(P_ALL, ...). Returns 0 or an errno value. *pid is 0 when WNOHANG found nothing.
+int cpc_waitid_any(int options, pid_t *pid, int *code, int *status);
+
+/// prctl(PR_SET_CHILD_SUBREAPER, 1). Returns 0 or an errno value.
+int cpc_become_subreaper(void);
+
+/// Brings the loopback link up over rtnetlink (ip link set lo up). Returns 0 or an errno.
+int cpc_loopback_up(void);
+
+/// One ready file descriptor from cpc_epoll_wait.
+typedef struct {
+    uint32_t events;
+    uint64_t data;
+} cpc_epoll_event;
+
+/// epoll_ctl with a plain struct. Returns 0 or an errno value.
+int cpc_epoll_ctl(int epoll_fd, int operation, int fd, uint32_t events, uint64_t data);
+
+/// epoll_wait into plain structs. Returns the count, or -errno.
+int cpc_epoll_wait(int epoll_fd, cpc_epoll_event *events, int max_events, int timeout_ms);
+
+/// Constants Swift sees as macros or not at all.
+extern const int cpc_cld_exited;
+extern const int cpc_cld_killed;
+extern const int cpc_cld_dumped;
+extern const int cpc_cld_stopped;
+extern const int cpc_cld_continued;
+extern const int cpc_cld_trapped;
+
+#endif

@@ -1,0 +1,1 @@
+// ProcessControl: placeholder, the API lands next.

@@ -1,0 +1,1 @@
+// ProcessControl tests: placeholder.

@@ -1,0 +1,1 @@
+// Supervision: placeholder until the package lands; see the issue tracker.

@@ -1,0 +1,1 @@
+// Tests for Supervision: placeholder until the package lands.

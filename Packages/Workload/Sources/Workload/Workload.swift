@@ -1,0 +1,1 @@
+// Workload: placeholder until the package lands; see the issue tracker.

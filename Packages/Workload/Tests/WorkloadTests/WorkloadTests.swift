@@ -1,0 +1,1 @@
+// Tests for Workload: placeholder until the package lands.
