@@ -66,12 +66,19 @@ let package = Package(
     ]
 )
 
+/// What a mirrored test target needs beyond its own package (keep in step with the package's
+/// own manifest).
+let mirroredTestDependencies: [String: [Target.Dependency]] = [
+    "FaultProxy": [.product(name: "NIOPosix", package: "swift-nio")]
+]
+
 // Mirror each local package's tests into the root package, so `swift test` runs them all.
 for name in localPackages {
     package.targets.append(
         .testTarget(
             name: "\(name)Tests",
-            dependencies: [.product(name: name, package: name)],
+            dependencies: [.product(name: name, package: name)]
+                + (mirroredTestDependencies[name] ?? []),
             path: "Packages/\(name)/Tests/\(name)Tests"
         )
     )

@@ -1,0 +1,5 @@
+// FaultProxyBenchmarks: placeholder until the module's benchmark lands.
+
+import Benchmark
+
+let benchmarks: @Sendable () -> Void = {}

@@ -1,0 +1,5 @@
+// WorkloadBenchmarks: placeholder until the module's benchmark lands.
+
+import Benchmark
+
+let benchmarks: @Sendable () -> Void = {}
