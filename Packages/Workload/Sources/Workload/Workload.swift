@@ -1,1 +1,0 @@
-// Workload: placeholder until the package lands; see the issue tracker.
