@@ -1,1 +1,0 @@
-// Tests for Workload: placeholder until the package lands.
