@@ -1,1 +1,0 @@
-// ChromeTrace: placeholder until the package lands; see the issue tracker.

@@ -1,0 +1,424 @@
+// TraceWriter streams a run's events to a Chrome Trace Event JSON file (the "JSON Array Format")
+// that Perfetto (ui.perfetto.dev) and chrome://tracing open: one process track per replica plus
+// supervisor, workload and network, spans for terminated/paused replicas and network faults, a
+// complete event per request. Events reach the file through a bounded buffer as they happen;
+// the array stays open until `close()`, so the file of a crashed run still loads. Any task may
+// call it: one mutex guards the buffer, and encoding an event allocates nothing.
+//
+//   let trace = try TraceWriter(path: "vortex.trace")
+//   trace.setProcessName("replica 0", pid: 0)
+//   trace.beginSpan("terminated", pid: 0)
+//   trace.endSpan("terminated", pid: 0)
+//   try trace.close()
+
+import Synchronization
+
+#if canImport(Darwin)
+import Darwin
+#else
+import Glibc
+#endif
+
+/// A streaming writer of a Chrome trace file.
+///
+/// Timestamps (`ts`) are microseconds since the writer was created, read from
+/// `ContinuousClock`; every event except metadata and counters also carries its absolute UTC
+/// wall-clock time in `args.timestamp`. `pid` and `tid` are the caller's: the viewer draws one
+/// track per (`pid`, `tid`) and names it after `setProcessName` / `setThreadName`.
+///
+/// Event methods never throw: the first write error is kept, later events are discarded, and
+/// `flush()` or `close()` reports it. Events sent after `close()` are ignored.
+public final class TraceWriter: Sendable {
+    /// The trace file's path.
+    public let path: String
+
+    private let state: Mutex<WriterState>
+    private let origin: ContinuousClock.Instant
+    private let originWallNanoseconds: Int64
+    private let clockNow: @Sendable () -> ContinuousClock.Instant
+
+    /// Creates (or truncates) the trace file at `path` and writes the opening `[`.
+    ///
+    /// - Parameters:
+    ///   - path: Where to write the trace; conventionally `<output directory>/vortex.trace`.
+    ///   - bufferCapacityBytes: Bytes of events kept in memory before they are written out.
+    ///   - flushInterval: Buffered events older than this are written out with the next event,
+    ///     so a crash loses at most this much of the trace; `.zero` writes every event at once.
+    /// - Throws: `TraceWriterError` when the file cannot be created.
+    public convenience init(
+        path: String,
+        bufferCapacityBytes: Int = 64 * 1_024,
+        flushInterval: Duration = .milliseconds(100)
+    ) throws(TraceWriterError) {
+        try self.init(
+            path: path,
+            bufferCapacityBytes: bufferCapacityBytes,
+            flushInterval: flushInterval,
+            originWallNanoseconds: nil,
+            clockNow: { ContinuousClock.now }
+        )
+    }
+
+    /// Creates a writer whose clock and wall-clock origin are given, so tests get exact text.
+    init(
+        path: String,
+        bufferCapacityBytes: Int,
+        flushInterval: Duration,
+        originWallNanoseconds: Int64?,
+        clockNow: @escaping @Sendable () -> ContinuousClock.Instant
+    ) throws(TraceWriterError) {
+        precondition(bufferCapacityBytes > 0, "bufferCapacityBytes must be positive")
+        precondition(flushInterval >= .zero, "flushInterval must not be negative")
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw TraceWriterError(operation: .create, path: path, errnoCode: errno)
+        }
+        var realtime = timespec()
+        clock_gettime(CLOCK_REALTIME, &realtime)
+        self.path = path
+        self.clockNow = clockNow
+        self.origin = clockNow()
+        self.originWallNanoseconds =
+            originWallNanoseconds ?? (Int64(realtime.tv_sec) * 1_000_000_000 + Int64(realtime.tv_nsec))
+        var initial = WriterState(
+            fileDescriptor: descriptor,
+            path: path,
+            bufferCapacityBytes: bufferCapacityBytes,
+            flushIntervalNanoseconds: Self.nanoseconds(flushInterval)
+        )
+        initial.buffer.append(raw: "[\n")
+        initial.writeBuffer()
+        self.state = Mutex(initial)
+    }
+
+    deinit {
+        state.withLock { state in
+            if !state.isClosed {
+                finish(&state)
+                _ = state.closeFile()
+            }
+        }
+    }
+
+    // MARK: Metadata
+
+    /// Names the process track `pid` (`process_name` metadata), e.g. `"replica 0"`.
+    public func setProcessName(_ name: String, pid: Int) {
+        writeMetadata("process_name", pid: pid, tid: nil, key: "name", value: .string(name))
+    }
+
+    /// Places the process track `pid` among the others: lower sort indices come first.
+    public func setProcessSortIndex(_ sortIndex: Int, pid: Int) {
+        writeMetadata("process_sort_index", pid: pid, tid: nil, key: "sort_index", value: .int(sortIndex))
+    }
+
+    /// Names the thread track `tid` of process `pid` (`thread_name` metadata).
+    public func setThreadName(_ name: String, pid: Int, tid: Int) {
+        writeMetadata("thread_name", pid: pid, tid: tid, key: "name", value: .string(name))
+    }
+
+    /// Places the thread track `tid` among the other threads of process `pid`.
+    public func setThreadSortIndex(_ sortIndex: Int, pid: Int, tid: Int) {
+        writeMetadata("thread_sort_index", pid: pid, tid: tid, key: "sort_index", value: .int(sortIndex))
+    }
+
+    // MARK: Spans
+
+    /// Begins span `name` on track (`pid`, `tid`) now (a `B` event).
+    ///
+    /// Spans on one track nest: end them innermost first with `endSpan`. Spans still open at
+    /// `close()` are ended there, with `ended_at_close: true` in their end's args.
+    public func beginSpan(_ name: String, pid: Int, tid: Int = 0, args: TraceArguments = [:]) {
+        write { state, nowNanoseconds in
+            state.pushSpan(name, on: ThreadKey(pid: pid, tid: tid))
+            appendSimpleEvent(&state, "B", name, pid, tid, nowNanoseconds, args, "timestamp")
+        }
+    }
+
+    /// Ends span `name`, the innermost open span on track (`pid`, `tid`), now (an `E` event).
+    ///
+    /// Ending a span that is not the innermost open one on its track is a programmer error:
+    /// it traps in debug builds; release builds write nothing. The end's wall-clock time is
+    /// in `args.end_timestamp`, so the viewer shows both ends of the span.
+    public func endSpan(_ name: String, pid: Int, tid: Int = 0, args: TraceArguments = [:]) {
+        state.withLock { state in
+            guard !state.isClosed else { return }
+            let track = ThreadKey(pid: pid, tid: tid)
+            guard state.popSpan(name, on: track) else {
+                let innermost = state.openSpans[track]?.last ?? "none"
+                assertionFailure(
+                    "endSpan(\"\(name)\", pid: \(pid), tid: \(tid)): innermost open span is \(innermost)"
+                )
+                return
+            }
+            emit(&state, nanosecondsSinceOrigin(clockNow())) { state, nowNanoseconds in
+                appendSimpleEvent(&state, "E", name, pid, tid, nowNanoseconds, args, "end_timestamp")
+            }
+        }
+    }
+
+    /// The number of spans begun and not yet ended, over all tracks.
+    public var openSpanCount: Int {
+        state.withLock { $0.openSpanCount }
+    }
+
+    // MARK: Other events
+
+    /// Records an operation that ran from `start` to `end` (an `X` event), such as a request;
+    /// `args` gets the wall-clock times of both ends.
+    public func complete(
+        _ name: String,
+        pid: Int,
+        tid: Int = 0,
+        start: ContinuousClock.Instant,
+        end: ContinuousClock.Instant,
+        args: TraceArguments = [:]
+    ) {
+        precondition(start <= end, "complete event '\(name)' ends before it starts")
+        let startNanoseconds = nanosecondsSinceOrigin(start)
+        let endNanoseconds = nanosecondsSinceOrigin(end)
+        write { state, nowNanoseconds in
+            let startMicroseconds = startNanoseconds.dividedFloor(by: 1_000)
+            state.buffer.appendEventHeader(
+                pid: pid,
+                tid: tid,
+                timestampMicroseconds: startMicroseconds,
+                durationMicroseconds: endNanoseconds.dividedFloor(by: 1_000) - startMicroseconds,
+                phase: "X"
+            )
+            state.buffer.appendName(name)
+            state.buffer.appendArgumentsAndClose(
+                args,
+                wallTimeKey: "timestamp",
+                wallTimeNanoseconds: originWallNanoseconds + startNanoseconds,
+                endWallTimeNanoseconds: originWallNanoseconds + endNanoseconds
+            )
+        }
+    }
+
+    /// Marks a moment (an `i` event), e.g. a failed check.
+    public func instant(
+        _ name: String,
+        pid: Int,
+        tid: Int = 0,
+        scope: TraceInstantScope = .thread,
+        args: TraceArguments = [:]
+    ) {
+        write { state, nowNanoseconds in
+            state.buffer.appendEventHeader(
+                pid: pid,
+                tid: tid,
+                timestampMicroseconds: nowNanoseconds.dividedFloor(by: 1_000),
+                phase: "i"
+            )
+            state.buffer.appendInstantScope(scope)
+            state.buffer.appendName(name)
+            state.buffer.appendArgumentsAndClose(
+                args,
+                wallTimeKey: "timestamp",
+                wallTimeNanoseconds: originWallNanoseconds + nowNanoseconds
+            )
+        }
+    }
+
+    /// Sets the values of counter `name` of process `pid` now (a `C` event); each key is one
+    /// series of the counter's chart, e.g. `["ok": 120, "failed": 3]`.
+    ///
+    /// Counters carry no wall-clock time: the viewer would plot it as another series.
+    public func counter(_ name: String, pid: Int, values: KeyValuePairs<String, Double>) {
+        write { state, nowNanoseconds in
+            state.buffer.appendEventHeader(
+                pid: pid,
+                tid: 0,
+                timestampMicroseconds: nowNanoseconds.dividedFloor(by: 1_000),
+                phase: "C"
+            )
+            state.buffer.appendName(name)
+            state.buffer.appendCounterValuesAndClose(values)
+        }
+    }
+
+    /// Starts flow `id` now on track (`pid`, `tid`) (an `s` event): the viewer draws an arrow
+    /// from the slice enclosing this moment to the slice enclosing the matching `flowEnd`.
+    ///
+    /// A flow is matched by `name`, `category` and `id`; keep `id` below 2^53 so that
+    /// JavaScript viewers read it exactly.
+    public func flowStart(
+        _ name: String,
+        id: UInt64,
+        pid: Int,
+        tid: Int = 0,
+        category: String = "flow"
+    ) {
+        writeFlow("s", name, id, pid, tid, category)
+    }
+
+    /// Ends flow `id` now on track (`pid`, `tid`) (an `f` event bound to the enclosing slice).
+    public func flowEnd(
+        _ name: String,
+        id: UInt64,
+        pid: Int,
+        tid: Int = 0,
+        category: String = "flow"
+    ) {
+        writeFlow("f", name, id, pid, tid, category)
+    }
+
+    // MARK: Flush and close
+
+    /// Writes every buffered event to the file.
+    ///
+    /// - Throws: The first write error of the writer's life, if any.
+    public func flush() throws(TraceWriterError) {
+        let error: TraceWriterError? = state.withLock { state in
+            if !state.isClosed {
+                state.writeBuffer()
+            }
+            return state.writeError
+        }
+        if let error {
+            throw error
+        }
+    }
+
+    /// Ends the spans still open (innermost first, tracks in (`pid`, `tid`) order), closes the
+    /// JSON array and the file. Closing twice is a programmer error.
+    ///
+    /// - Throws: The first write error of the writer's life, or the error of `close(2)`.
+    public func close() throws(TraceWriterError) {
+        let error: TraceWriterError? = state.withLock { state in
+            precondition(!state.isClosed, "TraceWriter for '\(path)' closed twice")
+            finish(&state)
+            return state.closeFile()
+        }
+        if let error {
+            throw error
+        }
+    }
+
+    // MARK: Internals
+
+    /// Writes one event under the lock at the current time; does nothing once closed.
+    private func write(_ encode: @Sendable (inout WriterState, _ nowNanoseconds: Int64) -> Void) {
+        state.withLock { state in
+            guard !state.isClosed else { return }
+            emit(&state, nanosecondsSinceOrigin(clockNow()), encode)
+        }
+    }
+
+    /// Writes one event: the separator, the event's text, then the flush check.
+    private func emit(
+        _ state: inout WriterState,
+        _ nowNanoseconds: Int64,
+        _ encode: @Sendable (inout WriterState, _ nowNanoseconds: Int64) -> Void
+    ) {
+        state.beginEvent()
+        encode(&state, nowNanoseconds)
+        state.endEvent(nowNanoseconds: nowNanoseconds)
+    }
+
+    /// Ends every open span (innermost first, tracks in (`pid`, `tid`) order) and closes the
+    /// JSON array; the caller then closes the file.
+    private func finish(_ state: inout WriterState) {
+        let nowNanoseconds = nanosecondsSinceOrigin(clockNow())
+        for track in state.openSpans.keys.sorted() {
+            // Each pass ends one span, so this runs at most `openSpanCount` times.
+            while let name = state.openSpans[track]?.last {
+                _ = state.popSpan(name, on: track)
+                emit(&state, nowNanoseconds) { state, nowNanoseconds in
+                    appendSimpleEvent(
+                        &state,
+                        "E",
+                        name,
+                        track.pid,
+                        track.tid,
+                        nowNanoseconds,
+                        ["ended_at_close": true],
+                        "end_timestamp"
+                    )
+                }
+            }
+        }
+        state.buffer.append(raw: state.eventCount > 0 ? "\n]\n" : "]\n")
+    }
+
+    private func nanosecondsSinceOrigin(_ instant: ContinuousClock.Instant) -> Int64 {
+        Self.nanoseconds(instant - origin)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    private func writeMetadata(
+        _ metadataName: StaticString,
+        pid: Int,
+        tid: Int?,
+        key: StaticString,
+        value: TraceValue
+    ) {
+        write { state, _ in
+            state.buffer.appendMetadataEvent(
+                metadataName,
+                pid: pid,
+                tid: tid,
+                argumentKey: key,
+                value: value
+            )
+        }
+    }
+
+    private func writeFlow(
+        _ phase: StaticString,
+        _ name: String,
+        _ id: UInt64,
+        _ pid: Int,
+        _ tid: Int,
+        _ category: String
+    ) {
+        write { state, nowNanoseconds in
+            state.buffer.appendEventHeader(
+                pid: pid,
+                tid: tid,
+                timestampMicroseconds: nowNanoseconds.dividedFloor(by: 1_000),
+                phase: phase
+            )
+            if phase.utf8Start.pointee == UInt8(ascii: "f") {
+                state.buffer.append(raw: ",\"bp\":\"e\"")
+            }
+            state.buffer.appendName(name)
+            state.buffer.appendFlowIdentity(id: id, category: category)
+            state.buffer.appendArgumentsAndClose(
+                [:],
+                wallTimeKey: "timestamp",
+                wallTimeNanoseconds: originWallNanoseconds + nowNanoseconds
+            )
+        }
+    }
+
+    /// A `B` or `E` event: header, name, arguments and one wall-clock time.
+    private func appendSimpleEvent(
+        _ state: inout WriterState,
+        _ phase: StaticString,
+        _ name: String,
+        _ pid: Int,
+        _ tid: Int,
+        _ nowNanoseconds: Int64,
+        _ args: TraceArguments,
+        _ wallTimeKey: StaticString
+    ) {
+        state.buffer.appendEventHeader(
+            pid: pid,
+            tid: tid,
+            timestampMicroseconds: nowNanoseconds.dividedFloor(by: 1_000),
+            phase: phase
+        )
+        state.buffer.appendName(name)
+        state.buffer.appendArgumentsAndClose(
+            args,
+            wallTimeKey: wallTimeKey,
+            wallTimeNanoseconds: originWallNanoseconds + nowNanoseconds
+        )
+    }
+}

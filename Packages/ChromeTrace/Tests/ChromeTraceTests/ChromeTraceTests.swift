@@ -1,1 +1,0 @@
-// Tests for ChromeTrace: placeholder until the package lands.
