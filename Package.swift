@@ -69,6 +69,7 @@ let package = Package(
 /// What a mirrored test target needs beyond its own package (keep in step with the package's
 /// own manifest).
 let mirroredTestDependencies: [String: [Target.Dependency]] = [
+    "ProcessControl": [.product(name: "process-control-fixture", package: "ProcessControl")],
     "FaultProxy": [.product(name: "NIOPosix", package: "swift-nio")]
 ]
 

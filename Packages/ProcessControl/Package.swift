@@ -11,7 +11,9 @@ let package = Package(
     name: "ProcessControl",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "ProcessControl", targets: ["ProcessControl"])
+        .library(name: "ProcessControl", targets: ["ProcessControl"]),
+        // A program the tests run as a separate process (death signal, namespaces).
+        .executable(name: "process-control-fixture", targets: ["process-control-fixture"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system.git", from: "1.6.0")
@@ -26,7 +28,11 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        .testTarget(name: "ProcessControlTests", dependencies: ["ProcessControl"]),
+        .executableTarget(name: "process-control-fixture", dependencies: ["ProcessControl"]),
+        .testTarget(
+            name: "ProcessControlTests",
+            dependencies: ["ProcessControl", "process-control-fixture"]
+        ),
     ]
 )
 

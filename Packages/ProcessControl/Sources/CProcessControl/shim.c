@@ -322,3 +322,36 @@ int cpc_epoll_wait(int epoll_fd, cpc_epoll_event *events, int max_events, int ti
     }
     return count;
 }
+
+// Signal forwarding for the outer process of a namespace relaunch: the first SIGINT, SIGTERM,
+// SIGHUP or SIGQUIT is passed on to the inner process; a second one kills it outright.
+static volatile pid_t forward_target = 0;
+static volatile sig_atomic_t forward_count = 0;
+
+static void forward_signal(int signal_number) {
+    if (forward_target <= 0) return;
+    if (forward_count++ == 0) {
+        kill(forward_target, signal_number);
+    } else {
+        kill(forward_target, SIGKILL);
+    }
+}
+
+int cpc_forward_signals_to(pid_t pid) {
+    forward_target = pid;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = forward_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (unsigned index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
+        if (sigaction(signals[index], &action, NULL) != 0) return errno;
+    }
+    return 0;
+}
+
+int cpc_pipe(int descriptors[2]) {
+    if (pipe2(descriptors, O_CLOEXEC) != 0) return errno;
+    return 0;
+}

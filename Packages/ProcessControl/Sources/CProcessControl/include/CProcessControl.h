@@ -5,6 +5,7 @@
 #define C_PROCESS_CONTROL_H
 
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/types.h>
 
 /// How the child's process group is set up.
@@ -94,5 +95,13 @@ extern const int cpc_cld_dumped;
 extern const int cpc_cld_stopped;
 extern const int cpc_cld_continued;
 extern const int cpc_cld_trapped;
+
+
+/// Installs handlers that forward SIGINT/SIGTERM/SIGHUP/SIGQUIT to pid (a second signal
+/// becomes SIGKILL). Returns 0 or an errno value.
+int cpc_forward_signals_to(pid_t pid);
+
+/// pipe2(O_CLOEXEC). Returns 0 or an errno value.
+int cpc_pipe(int descriptors[2]);
 
 #endif

@@ -1,0 +1,259 @@
+// A handle on a started child: signals through its pidfd (never a recycled pid), suspend and
+// resume observed through waitid, and an async termination result delivered when the reactor
+// reaps the child. Each child is reaped exactly once, even if nobody ever waits for it.
+
+internal import CProcessControl
+import Synchronization
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// Shared between a `ChildProcess` and the reactor; outlives whichever lets go first.
+final class ChildRecord: Sendable {
+    let pid: Int32
+    let pidfd: Int32
+
+    private struct State {
+        var termination: Termination?
+        var stopped = false
+        var waiters: [CheckedContinuation<Termination, Never>] = []
+    }
+    private let state = Mutex(State())
+
+    init(pid: Int32, pidfd: Int32) {
+        self.pid = pid
+        self.pidfd = pidfd
+    }
+
+    deinit {
+        _ = close(pidfd)
+    }
+
+    var termination: Termination? {
+        state.withLock { $0.termination }
+    }
+
+    var isStopped: Bool {
+        state.withLock { $0.stopped }
+    }
+
+    func setStopped(_ stopped: Bool) {
+        state.withLock { state in
+            if state.termination == nil {
+                state.stopped = stopped
+            }
+        }
+    }
+
+    func complete(_ termination: Termination) {
+        let waiters = state.withLock { state in
+            precondition(state.termination == nil, "child \(pid) reaped twice")
+            state.termination = termination
+            state.stopped = false
+            let waiters = state.waiters
+            state.waiters = []
+            return waiters
+        }
+        for waiter in waiters {
+            waiter.resume(returning: termination)
+        }
+    }
+
+    func wait() async -> Termination {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> Termination? in
+                if let termination = state.termination {
+                    return termination
+                }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let done {
+                continuation.resume(returning: done)
+            }
+        }
+    }
+}
+
+/// A started child process.
+public final class ChildProcess: Sendable {
+    /// The child's process id (in this process's pid namespace).
+    public let pid: Int32
+    /// The parent's end of the child's standard input, when it is a pipe.
+    public let standardInput: PipeWriter?
+    /// The parent's end of the child's standard output, when it is a pipe.
+    public let standardOutput: PipeReader?
+    /// The parent's end of the child's standard error, when it is a pipe.
+    public let standardError: PipeReader?
+    /// Whether the child leads its own process group (group signals then reach descendants).
+    public let leadsProcessGroup: Bool
+
+    private let record: ChildRecord
+
+    init(
+        pid: Int32,
+        pidfd: Int32,
+        leadsGroup: Bool,
+        standardInput: PipeWriter?,
+        standardOutput: PipeReader?,
+        standardError: PipeReader?
+    ) {
+        self.pid = pid
+        self.leadsProcessGroup = leadsGroup
+        self.standardInput = standardInput
+        self.standardOutput = standardOutput
+        self.standardError = standardError
+        self.record = ChildRecord(pid: pid, pidfd: pidfd)
+        Reactor.shared.watch(record)
+    }
+
+    /// What the child is doing, as far as the kernel has reported.
+    public var state: ChildState {
+        if let termination = record.termination {
+            return .exited(termination)
+        }
+        return record.isStopped ? .stopped : .running
+    }
+
+    /// How the child ended, or nil while it has not been reaped. Never blocks.
+    public var termination: Termination? {
+        record.termination
+    }
+
+    /// Waits until the child has ended and been reaped.
+    public func wait() async -> Termination {
+        await record.wait()
+    }
+
+    /// Sends `signal` to the child through its pidfd.
+    ///
+    /// - Throws: `noSuchProcess` once the child has been reaped.
+    public func signal(_ signal: Signal) throws(ProcessControlError) {
+        let result = cpc_pidfd_send_signal(record.pidfd, signal.rawValue)
+        if result != 0 {
+            throw ProcessControlError(
+                code: result == ESRCH ? .noSuchProcess : .ioFailed,
+                message: "cannot send \(signal) to process \(pid)",
+                underlyingError: Errno(rawValue: result)
+            )
+        }
+    }
+
+    /// Sends `signal` to the child's process group (requires `leadsProcessGroup`).
+    public func signalGroup(_ signal: Signal) throws(ProcessControlError) {
+        precondition(leadsProcessGroup, "signalGroup on a child that does not lead a group")
+        if record.termination != nil {
+            // The leader is reaped; its group id may only be reused once the group is empty.
+            if Glibc.kill(-pid, signal.rawValue) != 0 {
+                throw ProcessControlError(
+                    code: .noSuchProcess,
+                    message: "process group \(pid) is gone",
+                    underlyingError: Errno(rawValue: errno)
+                )
+            }
+            return
+        }
+        if Glibc.kill(-pid, signal.rawValue) != 0 {
+            throw ProcessControlError(
+                code: errno == ESRCH ? .noSuchProcess : .ioFailed,
+                message: "cannot send \(signal) to process group \(pid)",
+                underlyingError: Errno(rawValue: errno)
+            )
+        }
+    }
+
+    /// Sends `signal` to the group when the child leads one, else to the child.
+    private func signalTree(_ signal: Signal) throws(ProcessControlError) {
+        if leadsProcessGroup {
+            try signalGroup(signal)
+        } else {
+            try self.signal(signal)
+        }
+    }
+
+    /// Stops the child (SIGSTOP, to its group when it leads one) and returns once the kernel
+    /// reports it stopped. Blocks the caller for that moment (microseconds unless the child is
+    /// in uninterruptible sleep).
+    public func suspend() throws(ProcessControlError) {
+        try signalTree(.stop)
+        var pid: pid_t = 0
+        var code: Int32 = 0
+        var status: Int32 = 0
+        // WNOWAIT: an exit seen here is left for the reactor to reap.
+        let result = cpc_waitid_pidfd(
+            record.pidfd,
+            WSTOPPED | WEXITED | WNOWAIT,
+            &pid,
+            &code,
+            &status
+        )
+        if result != 0 {
+            throw ProcessControlError(
+                code: result == ECHILD ? .noSuchProcess : .ioFailed,
+                message: "cannot observe process \(self.pid) stopping",
+                underlyingError: Errno(rawValue: result)
+            )
+        }
+        if code == cpc_cld_stopped || code == cpc_cld_trapped {
+            // Consume the stop report so the next suspend waits for a fresh one.
+            _ = cpc_waitid_pidfd(record.pidfd, WSTOPPED | WNOHANG, &pid, &code, &status)
+            record.setStopped(true)
+            return
+        }
+        throw ProcessControlError(
+            code: .noSuchProcess,
+            message: "process \(self.pid) ended instead of stopping"
+        )
+    }
+
+    /// Continues a stopped child (SIGCONT, to its group when it leads one). SIGCONT takes
+    /// effect while the signal is sent, so the continued state is observed at once.
+    public func resume() throws(ProcessControlError) {
+        try signalTree(.continue)
+        var pid: pid_t = 0
+        var code: Int32 = 0
+        var status: Int32 = 0
+        _ = cpc_waitid_pidfd(record.pidfd, WCONTINUED | WNOHANG, &pid, &code, &status)
+        record.setStopped(false)
+    }
+
+    /// SIGKILL to the child (to its whole group when it leads one). Killing a child that has
+    /// already ended is not an error.
+    public func kill() throws(ProcessControlError) {
+        do {
+            try signalTree(.kill)
+        } catch  where error.code == .noSuchProcess {
+            return
+        }
+    }
+
+    /// SIGTERM (to the group when the child leads one); SIGKILL if it has not ended after
+    /// `gracePeriod`. Returns how it ended.
+    public func terminate(gracePeriod: Duration) async -> Termination {
+        if let termination = record.termination {
+            return termination
+        }
+        do {
+            try signalTree(.terminate)
+        } catch {
+            // Already gone: the reactor reports how it ended.
+        }
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in
+                do {
+                    try await Task.sleep(for: gracePeriod)
+                } catch {
+                    return  // Cancelled: the child ended within the grace period.
+                }
+                try? self.kill()
+            }
+            let termination = await record.wait()
+            group.cancelAll()
+            return termination
+        }
+    }
+}

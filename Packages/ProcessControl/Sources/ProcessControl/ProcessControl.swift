@@ -1,1 +1,0 @@
-// ProcessControl: placeholder, the API lands next.

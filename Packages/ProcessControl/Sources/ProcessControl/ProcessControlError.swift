@@ -1,0 +1,67 @@
+// The one error type of ProcessControl: a code callers can switch on, a message fit to show a
+// user as it is, and the errno behind it when there is one.
+
+public import SystemPackage
+
+/// An operating error of ProcessControl (programming errors trap instead).
+public struct ProcessControlError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: Hashable, Sendable {
+            case executableNotFound, notExecutable, spawnFailed, noSuchProcess, brokenPipe
+            case unexpectedEndOfFile, namespaceSetupFailed, ioFailed, cancelled, invalidArgument
+        }
+        private let value: Value
+        private init(_ value: Value) {
+            self.value = value
+        }
+
+        /// The executable does not exist (or is not in PATH).
+        public static let executableNotFound = Code(.executableNotFound)
+        /// The file exists but cannot be executed.
+        public static let notExecutable = Code(.notExecutable)
+        /// The child could not be started for another reason.
+        public static let spawnFailed = Code(.spawnFailed)
+        /// The process is gone (ESRCH).
+        public static let noSuchProcess = Code(.noSuchProcess)
+        /// The reading end of a pipe was closed.
+        public static let brokenPipe = Code(.brokenPipe)
+        /// A pipe ended before the expected number of bytes arrived.
+        public static let unexpectedEndOfFile = Code(.unexpectedEndOfFile)
+        /// A namespace, id map, /proc mount or loopback step failed.
+        public static let namespaceSetupFailed = Code(.namespaceSetupFailed)
+        /// A read, write or other system call failed.
+        public static let ioFailed = Code(.ioFailed)
+        /// The waiting task was cancelled.
+        public static let cancelled = Code(.cancelled)
+        /// An argument was not acceptable (for example a NUL byte in an argument).
+        public static let invalidArgument = Code(.invalidArgument)
+
+        /// The code's name.
+        public var description: String {
+            "\(value)"
+        }
+    }
+
+    /// What kind of failure this is.
+    public let code: Code
+    /// One line for a human, e.g. "executable not found: /no/such/file".
+    public let message: String
+    /// The errno behind the failure, when there is one.
+    public let underlyingError: Errno?
+
+    /// Makes an error.
+    public init(code: Code, message: String, underlyingError: Errno? = nil) {
+        self.code = code
+        self.message = message
+        self.underlyingError = underlyingError
+    }
+
+    /// The message, followed by the errno's text when there is one.
+    public var description: String {
+        if let underlyingError {
+            return "\(message): \(underlyingError)"
+        }
+        return message
+    }
+}

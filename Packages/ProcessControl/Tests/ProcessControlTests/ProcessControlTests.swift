@@ -1,1 +1,0 @@
-// ProcessControl tests: placeholder.
