@@ -5,58 +5,65 @@ import Foundation
 import ProcessControl
 import Testing
 
-@Suite(.serialized, .timeLimit(.minutes(2)))
-struct IsolationTests {
-    /// Starts the fixture with stdout piped; returns it and its output lines.
-    private func startFixture(
-        _ mode: String,
-        _ marker: String
-    ) throws -> (
-        ChildProcess, PipeLines.Iterator
-    ) {
-        var command = Command(TestSupport.fixturePath, arguments: [mode, marker])
-        command.standardOutput = .pipe
-        let fixture = try command.spawn()
-        let lines = try #require(fixture.standardOutput).lines().makeAsyncIterator()
-        return (fixture, lines)
-    }
+extension ProcessControlTests {
+    @Suite struct IsolationTests {
+        /// Starts the fixture with stdout piped; returns it and its output lines.
+        private func startFixture(
+            _ mode: String,
+            _ marker: String
+        ) throws -> (
+            ChildProcess, PipeLines.Iterator
+        ) {
+            var command = Command(TestSupport.fixturePath, arguments: [mode, marker])
+            command.standardOutput = .pipe
+            let fixture = try command.spawn()
+            let lines = try #require(fixture.standardOutput).lines().makeAsyncIterator()
+            return (fixture, lines)
+        }
 
-    @Test func parentDeathKillsChild() async throws {
-        let marker = TestSupport.uniqueMarker()
-        var (fixture, lines) = try startFixture("death-signal", marker)
-        let line = try #require(try await lines.next())
-        let childPid = try #require(Int32(line.replacingOccurrences(of: "child=", with: "")))
-        #expect(TestSupport.processState(childPid) != nil)
-        try fixture.kill()
-        _ = await fixture.wait()
-        #expect(await TestSupport.eventually { TestSupport.processes(containing: marker).isEmpty })
-    }
+        @Test func parentDeathKillsChild() async throws {
+            let marker = TestSupport.uniqueMarker()
+            var (fixture, lines) = try startFixture("death-signal", marker)
+            let line = try #require(try await lines.next())
+            let childPid = try #require(Int32(line.replacingOccurrences(of: "child=", with: "")))
+            #expect(TestSupport.processState(childPid) != nil)
+            try fixture.kill()
+            _ = await fixture.wait()
+            #expect(
+                await TestSupport.eventually { TestSupport.processes(containing: marker).isEmpty }
+            )
+        }
 
-    @Test func relaunchRunsAsPidOneAndLeavesNothingBehind() async throws {
-        let marker = TestSupport.uniqueMarker()
-        var (fixture, lines) = try startFixture("relaunch", marker)
-        #expect(try await lines.next() == "pid=1")
-        #expect(try await lines.next() == "ready")
-        // The outer fixture, the inner fixture and the sleep inside the namespace.
-        #expect(TestSupport.processes(containing: marker).count == 3)
-        #expect(TestSupport.processes(containing: "/bin/sleep\u{0}\(marker)").count == 1)
-        try fixture.kill()  // SIGKILL of the outer: the inner dies, and the namespace with it
-        _ = await fixture.wait()
-        #expect(await TestSupport.eventually { TestSupport.processes(containing: marker).isEmpty })
-    }
+        @Test func relaunchRunsAsPidOneAndLeavesNothingBehind() async throws {
+            let marker = TestSupport.uniqueMarker()
+            var (fixture, lines) = try startFixture("relaunch", marker)
+            #expect(try await lines.next() == "pid=1")
+            #expect(try await lines.next() == "ready")
+            // The outer fixture, the inner fixture and the sleep inside the namespace.
+            #expect(TestSupport.processes(containing: marker).count == 3)
+            #expect(TestSupport.processes(containing: "/bin/sleep\u{0}\(marker)").count == 1)
+            try fixture.kill()  // SIGKILL of the outer: the inner dies, and the namespace with it
+            _ = await fixture.wait()
+            #expect(
+                await TestSupport.eventually { TestSupport.processes(containing: marker).isEmpty }
+            )
+        }
 
-    @Test func relaunchForwardsSigterm() async throws {
-        let marker = TestSupport.uniqueMarker()
-        var (fixture, lines) = try startFixture("relaunch", marker)
-        #expect(try await lines.next() == "pid=1")
-        #expect(try await lines.next() == "ready")
-        try fixture.signal(.terminate)
-        // The inner process has no SIGTERM handler, and as pid 1 of its namespace it ignores
-        // the forwarded signal; a second signal kills it outright.
-        try await Task.sleep(for: .milliseconds(100))
-        try fixture.signal(.terminate)
-        let termination = await fixture.wait()
-        #expect(termination == .exited(137))
-        #expect(await TestSupport.eventually { TestSupport.processes(containing: marker).isEmpty })
+        @Test func relaunchForwardsSigterm() async throws {
+            let marker = TestSupport.uniqueMarker()
+            var (fixture, lines) = try startFixture("relaunch", marker)
+            #expect(try await lines.next() == "pid=1")
+            #expect(try await lines.next() == "ready")
+            try fixture.signal(.terminate)
+            // The inner process has no SIGTERM handler, and as pid 1 of its namespace it ignores
+            // the forwarded signal; a second signal kills it outright.
+            try await Task.sleep(for: .milliseconds(100))
+            try fixture.signal(.terminate)
+            let termination = await fixture.wait()
+            #expect(termination == .exited(137))
+            #expect(
+                await TestSupport.eventually { TestSupport.processes(containing: marker).isEmpty }
+            )
+        }
     }
 }

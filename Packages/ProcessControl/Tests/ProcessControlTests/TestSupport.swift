@@ -3,6 +3,7 @@
 
 import Foundation
 import ProcessControl
+import Testing
 
 enum TestSupport {
     /// The fixture program, built next to the test bundle.
@@ -71,3 +72,8 @@ enum TestSupport {
         "9\(UInt32.random(in: 100_000...999_999)).\(UInt32.random(in: 1000...9999))"
     }
 }
+
+/// Every ProcessControl suite runs inside this one, one test at a time: they count this
+/// process's descriptors and children, which a concurrently running test would disturb.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct ProcessControlTests {}
