@@ -1,0 +1,60 @@
+// Real C functions for the parts of the netem backend Swift cannot express through the importer:
+// a netem request carrying attributes libnl 3.7 has no setters for, and a netlink socket opened
+// inside another network namespace (setns/unshare affect only the calling thread, so a
+// short-lived thread does it and hands the socket back).
+#ifndef VORTEX_CNETEMSHIM_H
+#define VORTEX_CNETEMSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl_sock;
+
+/// Every netem setting, already on the kernel's scales (probabilities on 0...UINT32_MAX).
+struct vx_netem_options {
+    uint64_t latency_ns;
+    uint64_t jitter_ns;
+    uint32_t delay_correlation;
+    uint32_t limit_packets;
+    /// Random loss (used when use_gilbert_elliott is 0).
+    uint32_t loss;
+    uint32_t loss_correlation;
+    int use_gilbert_elliott;
+    uint32_t ge_p;
+    uint32_t ge_r;
+    uint32_t ge_h;
+    uint32_t ge_k1;
+    uint32_t duplicate;
+    uint32_t duplicate_correlation;
+    uint32_t reorder;
+    uint32_t reorder_correlation;
+    uint32_t gap;
+    uint32_t corrupt;
+    uint32_t corrupt_correlation;
+    /// Bytes per second; 0 means no rate limit.
+    uint64_t rate_bytes_per_second;
+    /// Delay distribution table (tc's .dist format); NULL for uniform jitter.
+    const int16_t *distribution;
+    size_t distribution_count;
+};
+
+/// Sends RTM_NEWQDISC for a netem qdisc with `nlmsg_flags` (NLM_F_CREATE, NLM_F_REPLACE, ...)
+/// and waits for the kernel's answer. Returns 0 or a negative libnl error code.
+int vx_netem_send(
+    struct nl_sock *sock,
+    int ifindex,
+    uint32_t parent,
+    uint32_t handle,
+    int nlmsg_flags,
+    const struct vx_netem_options *options);
+
+/// Allocates a NETLINK_ROUTE socket inside a network namespace and connects it. `netns_fd` is an
+/// open /var/run/netns/NAME or /proc/PID/ns/net; -1 creates a fresh, empty namespace that lives as
+/// long as the socket. On failure returns a negative errno (setns/unshare/pthread) or a negative
+/// libnl code offset by -1000, and leaves *out NULL.
+int vx_route_socket_in_netns(int netns_fd, struct nl_sock **out);
+
+/// Offset added to libnl codes returned by vx_route_socket_in_netns (to tell them from errno).
+#define VX_NL_ERROR_OFFSET 1000
+
+#endif

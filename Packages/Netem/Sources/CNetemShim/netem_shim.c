@@ -1,0 +1,154 @@
+// Netem requests built by hand (libnl 3.7 cannot set rate, Gilbert-Elliott loss or 64-bit
+// delays) and netlink sockets opened inside another network namespace from a short-lived thread.
+#define _GNU_SOURCE
+#include "CNetemShim.h"
+
+#include <errno.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <netlink/netlink.h>
+#include <netlink/socket.h>
+#include <pthread.h>
+#include <sched.h>
+#include <string.h>
+
+/// Room for a full 4096-entry distribution table plus headers.
+static const size_t request_capacity = 64 * 1024;
+
+static int put_options(struct nl_msg *msg, const struct vx_netem_options *o) {
+    struct tc_netem_qopt qopt;
+    memset(&qopt, 0, sizeof(qopt));
+    /* The fixed part carries psched ticks (64 ns each); the 64-bit attributes carry nanoseconds. */
+    uint64_t latency_ticks = o->latency_ns / 64;
+    uint64_t jitter_ticks = o->jitter_ns / 64;
+    qopt.latency = latency_ticks > UINT32_MAX ? UINT32_MAX : (uint32_t)latency_ticks;
+    qopt.jitter = jitter_ticks > UINT32_MAX ? UINT32_MAX : (uint32_t)jitter_ticks;
+    qopt.limit = o->limit_packets;
+    qopt.loss = o->use_gilbert_elliott ? 0 : o->loss;
+    qopt.gap = o->gap;
+    qopt.duplicate = o->duplicate;
+
+    /* TCA_OPTIONS holds the fixed struct followed by attributes, as tc sends it. */
+    struct nlattr *options = nla_reserve(msg, TCA_OPTIONS, sizeof(qopt));
+    if (options == NULL) return -NLE_NOMEM;
+    memcpy(nla_data(options), &qopt, sizeof(qopt));
+    int err = 0;
+
+    struct tc_netem_corr corr = {
+        .delay_corr = o->delay_correlation,
+        .loss_corr = o->loss_correlation,
+        .dup_corr = o->duplicate_correlation,
+    };
+    if ((err = nla_put(msg, TCA_NETEM_CORR, sizeof(corr), &corr)) < 0) return err;
+    struct tc_netem_reorder reorder = {
+        .probability = o->reorder, .correlation = o->reorder_correlation};
+    if ((err = nla_put(msg, TCA_NETEM_REORDER, sizeof(reorder), &reorder)) < 0) return err;
+    struct tc_netem_corrupt corrupt = {
+        .probability = o->corrupt, .correlation = o->corrupt_correlation};
+    if ((err = nla_put(msg, TCA_NETEM_CORRUPT, sizeof(corrupt), &corrupt)) < 0) return err;
+    int64_t latency64 = (int64_t)o->latency_ns;
+    int64_t jitter64 = (int64_t)o->jitter_ns;
+    if ((err = nla_put(msg, TCA_NETEM_LATENCY64, sizeof(latency64), &latency64)) < 0) return err;
+    if ((err = nla_put(msg, TCA_NETEM_JITTER64, sizeof(jitter64), &jitter64)) < 0) return err;
+
+    if (o->use_gilbert_elliott) {
+        struct nlattr *loss = nla_nest_start(msg, TCA_NETEM_LOSS);
+        if (loss == NULL) return -NLE_NOMEM;
+        struct tc_netem_gemodel ge = {.p = o->ge_p, .r = o->ge_r, .h = o->ge_h, .k1 = o->ge_k1};
+        if ((err = nla_put(msg, NETEM_LOSS_GE, sizeof(ge), &ge)) < 0) return err;
+        nla_nest_end(msg, loss);
+    }
+    if (o->rate_bytes_per_second > 0) {
+        struct tc_netem_rate rate;
+        memset(&rate, 0, sizeof(rate));
+        if (o->rate_bytes_per_second >= UINT32_MAX) {
+            rate.rate = UINT32_MAX;
+            uint64_t rate64 = o->rate_bytes_per_second;
+            if ((err = nla_put(msg, TCA_NETEM_RATE64, sizeof(rate64), &rate64)) < 0) return err;
+        } else {
+            rate.rate = (uint32_t)o->rate_bytes_per_second;
+        }
+        if ((err = nla_put(msg, TCA_NETEM_RATE, sizeof(rate), &rate)) < 0) return err;
+    }
+    if (o->distribution != NULL && o->distribution_count > 0) {
+        size_t bytes = o->distribution_count * sizeof(int16_t);
+        if ((err = nla_put(msg, TCA_NETEM_DELAY_DIST, (int)bytes, o->distribution)) < 0) return err;
+    }
+    options->nla_len = (uint16_t)((char *)nlmsg_tail(nlmsg_hdr(msg)) - (char *)options);
+    return 0;
+}
+
+int vx_netem_send(
+    struct nl_sock *sock,
+    int ifindex,
+    uint32_t parent,
+    uint32_t handle,
+    int nlmsg_flags,
+    const struct vx_netem_options *options) {
+    struct nl_msg *msg = nlmsg_alloc_size(request_capacity);
+    if (msg == NULL) return -NLE_NOMEM;
+    struct tcmsg tcm;
+    memset(&tcm, 0, sizeof(tcm));
+    tcm.tcm_family = AF_UNSPEC;
+    tcm.tcm_ifindex = ifindex;
+    tcm.tcm_parent = parent;
+    tcm.tcm_handle = handle;
+    int err = -NLE_NOMEM;
+    if (nlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, RTM_NEWQDISC, 0, nlmsg_flags | NLM_F_ACK)
+        == NULL)
+        goto done;
+    if ((err = nlmsg_append(msg, &tcm, sizeof(tcm), NLMSG_ALIGNTO)) < 0) goto done;
+    if ((err = nla_put_string(msg, TCA_KIND, "netem")) < 0) goto done;
+    if ((err = put_options(msg, options)) < 0) goto done;
+    if ((err = nl_send_auto(sock, msg)) < 0) goto done;
+    err = nl_wait_for_ack(sock);
+done:
+    nlmsg_free(msg);
+    return err < 0 ? err : 0;
+}
+
+struct socket_request {
+    int netns_fd;
+    int result;
+    struct nl_sock *sock;
+};
+
+static void *open_in_netns(void *argument) {
+    struct socket_request *request = argument;
+    if (request->netns_fd >= 0) {
+        if (setns(request->netns_fd, CLONE_NEWNET) != 0) {
+            request->result = -errno;
+            return NULL;
+        }
+    } else if (unshare(CLONE_NEWNET) != 0) {
+        request->result = -errno;
+        return NULL;
+    }
+    struct nl_sock *sock = nl_socket_alloc();
+    if (sock == NULL) {
+        request->result = -(VX_NL_ERROR_OFFSET + NLE_NOMEM);
+        return NULL;
+    }
+    int err = nl_connect(sock, NETLINK_ROUTE);
+    if (err < 0) {
+        nl_socket_free(sock);
+        request->result = -VX_NL_ERROR_OFFSET + err;
+        return NULL;
+    }
+    request->sock = sock;
+    request->result = 0;
+    return NULL;
+}
+
+int vx_route_socket_in_netns(int netns_fd, struct nl_sock **out) {
+    *out = NULL;
+    struct socket_request request = {.netns_fd = netns_fd, .result = 0, .sock = NULL};
+    pthread_t thread;
+    int err = pthread_create(&thread, NULL, open_in_netns, &request);
+    if (err != 0) return -err;
+    pthread_join(thread, NULL);
+    *out = request.sock;
+    return request.result;
+}

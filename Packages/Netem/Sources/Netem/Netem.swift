@@ -1,1 +1,0 @@
-// Netem: placeholder until the package lands; see the issue tracker.

@@ -1,0 +1,5 @@
+import Netem
+do {
+    let s = try KernelSupport.probe()
+    print(s)
+} catch { print("error: \(error)") }
