@@ -79,7 +79,8 @@ public final class TraceWriter: Sendable {
         self.clockNow = clockNow
         self.origin = clockNow()
         self.originWallNanoseconds =
-            originWallNanoseconds ?? (Int64(realtime.tv_sec) * 1_000_000_000 + Int64(realtime.tv_nsec))
+            originWallNanoseconds
+            ?? (Int64(realtime.tv_sec) * 1_000_000_000 + Int64(realtime.tv_nsec))
         var initial = WriterState(
             fileDescriptor: descriptor,
             path: path,
@@ -109,7 +110,13 @@ public final class TraceWriter: Sendable {
 
     /// Places the process track `pid` among the others: lower sort indices come first.
     public func setProcessSortIndex(_ sortIndex: Int, pid: Int) {
-        writeMetadata("process_sort_index", pid: pid, tid: nil, key: "sort_index", value: .int(sortIndex))
+        writeMetadata(
+            "process_sort_index",
+            pid: pid,
+            tid: nil,
+            key: "sort_index",
+            value: .int(sortIndex)
+        )
     }
 
     /// Names the thread track `tid` of process `pid` (`thread_name` metadata).
@@ -119,7 +126,13 @@ public final class TraceWriter: Sendable {
 
     /// Places the thread track `tid` among the other threads of process `pid`.
     public func setThreadSortIndex(_ sortIndex: Int, pid: Int, tid: Int) {
-        writeMetadata("thread_sort_index", pid: pid, tid: tid, key: "sort_index", value: .int(sortIndex))
+        writeMetadata(
+            "thread_sort_index",
+            pid: pid,
+            tid: tid,
+            key: "sort_index",
+            value: .int(sortIndex)
+        )
     }
 
     // MARK: Spans
@@ -152,7 +165,16 @@ public final class TraceWriter: Sendable {
                 return
             }
             emit(&state, nanosecondsSinceOrigin(clockNow())) { state, nowNanoseconds in
-                appendSimpleEvent(&state, "E", name, pid, tid, nowNanoseconds, args, "end_timestamp")
+                appendSimpleEvent(
+                    &state,
+                    "E",
+                    name,
+                    pid,
+                    tid,
+                    nowNanoseconds,
+                    args,
+                    "end_timestamp"
+                )
             }
         }
     }

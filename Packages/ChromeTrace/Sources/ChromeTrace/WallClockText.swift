@@ -52,7 +52,8 @@ extension JSONBuffer {
         let dayOfEra = shifted - era * 146_097  // 0...146096
         let yearOfEra =
             (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)  // from March 1
+        // Day of the year counted from March 1, so that February, with its leap day, is last.
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
         let monthFromMarch = (5 * dayOfYear + 2) / 153  // 0...11
         let day = Int(dayOfYear - (153 * monthFromMarch + 2) / 5 + 1)
         let month = Int(monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9)
