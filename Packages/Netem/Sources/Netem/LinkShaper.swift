@@ -36,9 +36,25 @@ public final class LinkShaper: @unchecked Sendable {
         case targets
     }
 
+    /// What shapes a target's packets: netem inside its class, or the class rate alone.
+    private enum TargetLeaf: Equatable {
+        case netem(NetemParameters)
+        case rate(UInt64)
+
+        var classRate: UInt64 {
+            if case .rate(let rate) = self { return rate }
+            return LinkShaper.targetClassRateBytesPerSecond
+        }
+    }
+
+    private struct Target {
+        var leaf: TargetLeaf
+        var matches: [PacketMatch]
+    }
+
     private struct State {
         var root: Root?
-        var targetMatches: [UInt16: [PacketMatch]] = [:]
+        var targets: [UInt16: Target] = [:]
     }
 
     private let state = Mutex(State())
@@ -77,7 +93,7 @@ public final class LinkShaper: @unchecked Sendable {
                 )
             }
             state.root = .linkNetem
-            state.targetMatches = [:]
+            state.targets = [:]
         }
     }
 
@@ -110,48 +126,93 @@ public final class LinkShaper: @unchecked Sendable {
                 }
             }
             state.root = .rateLimit
-            state.targetMatches = [:]
+            state.targets = [:]
         }
     }
 
     /// Applies `parameters` to the packets matching any of `matches` (target number `target`,
     /// 1...maxTarget; e.g. replica index + 1). The first call for a target adds its class, netem
-    /// and filters; later calls change the netem in place and touch the filters only when
-    /// `matches` changed. Replaces whole-link netem or a rate limit set before.
+    /// and filters; later calls change the netem in place (no gap, queued packets kept) and touch
+    /// the filters only when `matches` changed. Replaces whole-link netem or a rate limit set
+    /// before.
+    /// - Throws: `NetemError.unsupported(kind: "netem")` on a kernel without sch_netem (nothing
+    ///   is left behind).
     public func setTargetNetem(
         _ parameters: NetemParameters,
         target: UInt16,
         matching matches: [PacketMatch]
     ) throws(NetemError) {
+        try parameters.validate()
+        try setTarget(.netem(parameters), target: target, matching: matches)
+    }
+
+    /// Limits the packets matching any of `matches` to `rateBytesPerSecond` with the target's HTB
+    /// class alone (no netem needed). Later calls change the class in place. A netem set on the
+    /// target before is removed.
+    public func setTargetRate(
+        bytesPerSecond rateBytesPerSecond: UInt64,
+        target: UInt16,
+        matching matches: [PacketMatch]
+    ) throws(NetemError) {
+        guard rateBytesPerSecond > 0 else {
+            throw .invalidParameters("a target rate must be > 0 bytes per second")
+        }
+        try setTarget(.rate(rateBytesPerSecond), target: target, matching: matches)
+    }
+
+    private func setTarget(
+        _ leaf: TargetLeaf,
+        target: UInt16,
+        matching matches: [PacketMatch]
+    )
+        throws(NetemError)
+    {
         precondition((1...Self.maxTarget).contains(target), "target must be 1...maxTarget")
         precondition(!matches.isEmpty, "a target needs at least one packet match")
-        try parameters.validate()
         try state.withLock { state throws(NetemError) in
             try socket.withSocket { socket throws(NetemError) in
-                if state.root != .targets {
-                    try addQdisc(
-                        socket: socket,
-                        link: link,
-                        kind: "htb",
-                        parent: .root,
-                        handle: Self.targetRootHandle
-                    ) { qdisc throws(NetemError) in
-                        try checkLibnl(rtnl_htb_set_defcls(qdisc, 0), "set htb default class")
-                    }
-                    state.root = .targets
-                    state.targetMatches = [:]
-                }
-                let classHandle = Self.targetClass(target)
-                let known = state.targetMatches[target]
-                if known == nil {
-                    try addHTBClass(
-                        socket: socket,
-                        link: link,
-                        parent: Self.targetRootHandle,
-                        handle: classHandle,
-                        rateBytesPerSecond: Self.targetClassRateBytesPerSecond
-                    )
-                }
+                try apply(leaf, target: target, matches: matches, state: &state, socket: socket)
+            }
+        }
+    }
+
+    private func apply(
+        _ leaf: TargetLeaf,
+        target: UInt16,
+        matches: [PacketMatch],
+        state: inout State,
+        socket: OpaquePointer
+    ) throws(NetemError) {
+        let createdRoot = state.root != .targets
+        if createdRoot {
+            try addQdisc(
+                socket: socket,
+                link: link,
+                kind: "htb",
+                parent: .root,
+                handle: Self.targetRootHandle
+            ) { qdisc throws(NetemError) in
+                try checkLibnl(rtnl_htb_set_defcls(qdisc, 0), "set htb default class")
+            }
+            state.root = .targets
+            state.targets = [:]
+        }
+        let classHandle = Self.targetClass(target)
+        let known = state.targets[target]
+        do {
+            var classRate = Self.targetClassRateBytesPerSecond
+            if case .rate(let rate) = leaf { classRate = rate }
+            if known == nil || known?.leaf.classRate != classRate {
+                try addHTBClass(
+                    socket: socket,
+                    link: link,
+                    parent: Self.targetRootHandle,
+                    handle: classHandle,
+                    rateBytesPerSecond: classRate
+                )
+            }
+            switch leaf {
+            case .netem(let parameters):
                 try sendNetem(
                     parameters,
                     socket: socket,
@@ -160,41 +221,68 @@ public final class LinkShaper: @unchecked Sendable {
                     handle: Self.targetNetemHandle(target),
                     flags: createOrReplace
                 )
-                if known != matches {
-                    if known != nil {
-                        try deleteFilters(
-                            socket: socket,
-                            link: link,
-                            parent: Self.targetRootHandle,
-                            priority: target
-                        )
-                    }
-                    state.targetMatches[target] = []
-                    for match in matches {
-                        try addU32Filter(
-                            socket: socket,
-                            link: link,
-                            parent: Self.targetRootHandle,
-                            priority: target,
-                            match: match,
-                            classID: classHandle
-                        )
-                    }
+            case .rate:
+                if case .netem = known?.leaf {
+                    try deleteQdisc(
+                        socket: socket,
+                        link: link,
+                        parent: classHandle,
+                        handle: Self.targetNetemHandle(target)
+                    )
                 }
-                state.targetMatches[target] = matches
+            }
+        } catch {
+            // Leave nothing half-built behind: undo what this call added.
+            if createdRoot {
+                try? deleteQdisc(
+                    socket: socket,
+                    link: link,
+                    parent: .root,
+                    handle: Self.targetRootHandle
+                )
+                state.root = nil
+            } else if known == nil {
+                try? deleteClass(
+                    socket: socket,
+                    link: link,
+                    parent: Self.targetRootHandle,
+                    handle: classHandle
+                )
+            }
+            throw error
+        }
+        if known?.matches != matches {
+            if known != nil {
+                try deleteFilters(
+                    socket: socket,
+                    link: link,
+                    parent: Self.targetRootHandle,
+                    priority: target
+                )
+            }
+            for match in matches {
+                try addU32Filter(
+                    socket: socket,
+                    link: link,
+                    parent: Self.targetRootHandle,
+                    priority: target,
+                    match: match,
+                    classID: classHandle
+                )
             }
         }
+        state.targets[target] = Target(leaf: leaf, matches: matches)
     }
 
     /// The targets currently shaped and their matches.
     public var targets: [UInt16: [PacketMatch]] {
-        state.withLock { $0.targetMatches }
+        state.withLock { $0.targets.mapValues(\.matches) }
     }
 
     /// Removes one target: its filters, class and netem. Its packets pass unshaped again.
     public func removeTarget(_ target: UInt16) throws(NetemError) {
         try state.withLock { state throws(NetemError) in
-            guard state.root == .targets, state.targetMatches[target] != nil else { return }
+            guard state.root == .targets, state.targets[target] != nil else { return }
             try socket.withSocket { socket throws(NetemError) in
                 try deleteFilters(
                     socket: socket,
@@ -209,7 +297,7 @@ public final class LinkShaper: @unchecked Sendable {
                     handle: Self.targetClass(target)
                 )
             }
-            state.targetMatches[target] = nil
+            state.targets[target] = nil
         }
     }
 
@@ -228,7 +316,7 @@ public final class LinkShaper: @unchecked Sendable {
                 try deleteQdisc(socket: socket, link: link, parent: .root, handle: handle)
             }
             state.root = nil
-            state.targetMatches = [:]
+            state.targets = [:]
         }
     }
 

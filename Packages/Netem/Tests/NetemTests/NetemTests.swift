@@ -1,1 +1,0 @@
-// Tests for Netem: placeholder until the package lands.

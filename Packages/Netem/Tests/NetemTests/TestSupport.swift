@@ -1,0 +1,92 @@
+// Shared pieces of the Netem tests: a throw-away named network namespace, `tc -j` read-back,
+// and the conditions that decide which suites run (root for namespaces, sch_netem for the
+// kernel suite, which scripts/netem-test runs under user-mode-linux).
+
+import Foundation
+import Netem
+import Testing
+
+/// True when the tests run as root (needed to create network namespaces and shape links).
+let runningAsRoot = getuid() == 0
+
+/// Set by scripts/netem-test: the kernel suite must run (and fail) instead of being skipped.
+let netemRequired = ProcessInfo.processInfo.environment["VORTEX_REQUIRE_NETEM"] == "1"
+
+/// What this kernel supports, probed once (nil when the probe cannot run, e.g. not root).
+let probedSupport: KernelSupport? = runningAsRoot ? try? KernelSupport.probe() : nil
+
+/// True when the kernel suite can run here.
+let netemAvailable = probedSupport?.netem ?? false
+
+/// Runs a program and returns its standard output; throws when it exits non-zero.
+func run(_ arguments: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.standardError
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw CommandFailure(arguments: arguments, status: process.terminationStatus)
+    }
+    return String(decoding: data, as: UTF8.self)
+}
+
+/// A command exited non-zero.
+struct CommandFailure: Error, CustomStringConvertible {
+    var arguments: [String]
+    var status: Int32
+    var description: String { "\(arguments.joined(separator: " ")) exited \(status)" }
+}
+
+/// A network namespace made with `ip netns add`, deleted by `remove()`.
+struct TestNamespace {
+    let name: String
+
+    init() throws {
+        name = "vortex-test-\(UInt32.random(in: 0...UInt32.max))"
+        _ = try NetemTests.run(["ip", "netns", "add", name])
+        // Up, like a run's namespace: its default root qdisc is then "noqueue".
+        _ = try NetemTests.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"])
+    }
+
+    /// Runs `command` inside the namespace.
+    func run(_ command: [String]) throws -> String {
+        try NetemTests.run(["ip", "netns", "exec", name] + command)
+    }
+
+    /// `tc -j <object> show dev lo` parsed as an array of objects.
+    func tcJSON(_ object: String, extra: [String] = []) throws -> [[String: Any]] {
+        let text = try run(["tc", "-j", object, "show", "dev", "lo"] + extra)
+        if text.allSatisfy(\.isWhitespace) { return [] }
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return parsed as? [[String: Any]] ?? []
+    }
+
+    /// Class handles from `tc class show dev lo` (iproute2 6.1 prints HTB classes as text even
+    /// with -j).
+    func tcClassHandles() throws -> Set<String> {
+        let text = try run(["tc", "class", "show", "dev", "lo"])
+        return Set(
+            text.split(separator: "\n").compactMap { line -> String? in
+                let fields = line.split(separator: " ")
+                return fields.count > 2 && fields[0] == "class" ? String(fields[2]) : nil
+            }
+        )
+    }
+
+    func remove() {
+        _ = try? NetemTests.run(["ip", "netns", "delete", name])
+    }
+}
+
+/// `tc -j <object> show dev lo` in the current namespace, parsed.
+func tcJSON(_ object: String) throws -> [[String: Any]] {
+    let text = try run(["tc", "-j", object, "show", "dev", "lo"])
+    if text.allSatisfy(\.isWhitespace) { return [] }
+    let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    return parsed as? [[String: Any]] ?? []
+}
