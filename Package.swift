@@ -61,7 +61,8 @@ let package = Package(
                 "VortexHarness",
                 .product(name: "ProcessControl", package: "ProcessControl"),
                 .product(name: "Workload", package: "Workload"),
-            ]
+            ],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -2,6 +2,7 @@
 // modules. Each subcommand lives in its own file (`<Name>Command.swift`) and is listed here.
 
 import ArgumentParser
+import Foundation
 
 @main
 struct Vortex: AsyncParsableCommand {
@@ -13,8 +14,31 @@ struct Vortex: AsyncParsableCommand {
             it, and injects process and network faults from a seeded schedule.
             """,
         version: VortexVersion.current,
-        subcommands: []
+        subcommands: [RunCommand.self, TargetsCommand.self]
     )
+
+    /// Parses and runs a subcommand. Wrong usage (an unknown flag, a missing value, a value that
+    /// fails validation) prints one line and exits 2, for every subcommand; help and version exit 0;
+    /// a subcommand's `ExitCode` passes through.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            guard exitCode(for: error) == .validationFailure else {
+                exit(withError: error)
+            }
+            let line = message(for: error).split(whereSeparator: \.isNewline).first ?? ""
+            FileHandle.standardError.write(Data("vortex: \(line)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 }
 
 /// The version printed by `vortex --version`.

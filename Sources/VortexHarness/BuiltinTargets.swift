@@ -1,0 +1,105 @@
+// The targets vortex knows without a file: `etcd` (the default; Debian's etcd 3.4) and
+// `tigerbeetle` (the original's command lines, REFERENCE-VORTEX.md §3.2, with the user's binary).
+// Both are ordinary target definitions, so docs/targets.md can show them as target files.
+
+/// The built-in targets, by name.
+public enum BuiltinTargets {
+    /// Names accepted by `--target` besides a file path, in the order `vortex targets` lists them.
+    public static let names = ["etcd", "tigerbeetle"]
+
+    /// The built-in target called `name`, or nil.
+    public static func target(named name: String) -> TargetDefinition? {
+        switch name {
+        case "etcd": etcd
+        case "tigerbeetle": tigerbeetle
+        default: nil
+        }
+    }
+
+    /// etcd 3.4: member i listens on its real peer and client ports and advertises the proxy
+    /// ports; the initial cluster names every member by its advertised peer port; pre-vote is on
+    /// so an isolated member does not inflate its term and disrupt the cluster when it returns.
+    public static let etcd: TargetDefinition = build {
+        () throws(ConfigurationError) -> TargetDefinition in
+        let ports = ["peer", "client"]
+        let start = try CommandTemplate(
+            [
+                "etcd",
+                "--name={member}",
+                "--data-dir={data}",
+                "--listen-peer-urls=http://127.0.0.1:{port.peer}",
+                "--listen-client-urls=http://127.0.0.1:{port.client}",
+                "--initial-advertise-peer-urls=http://127.0.0.1:{advertised-port.peer}",
+                "--advertise-client-urls=http://127.0.0.1:{advertised-port.client}",
+                "--initial-cluster={members.peer}",
+                "--initial-cluster-state=new",
+                "--initial-cluster-token=vortex-{cluster}",
+                "--pre-vote=true",
+                "--max-txn-ops=65536",
+                "--logger=zap",
+                "--log-outputs=stderr",
+            ],
+            ports: ports,
+            field: "etcd replica.start"
+        )
+        let driver = try CommandTemplate(
+            ["{vortex-dir}/vortex-driver-etcd"],
+            ports: ports,
+            field: "etcd driver.command"
+        )
+        return try TargetDefinition(
+            name: "etcd",
+            summary: "etcd 3.4 (Debian etcd-server); driver vortex-driver-etcd; pre-vote on",
+            ports: ports,
+            proxiedPorts: ports,
+            prepare: nil,
+            start: start,
+            startupGrace: .seconds(5),
+            driver: DriverDefinition(command: driver, addressesPort: "client"),
+            maxEventsPerRequest: 128
+        )
+    }
+
+    /// TigerBeetle with the user's binary (`--tigerbeetle-executable`) and driver
+    /// (`--driver-command`): the original's format and start command lines.
+    public static let tigerbeetle: TargetDefinition = build {
+        () throws(ConfigurationError) -> TargetDefinition in
+        let ports = ["replica"]
+        let dataFile = "{data}/{cluster}_{replica}.tigerbeetle"
+        let prepare = try CommandTemplate(
+            [
+                "{tigerbeetle}", "format", "--cluster={cluster}", "--replica={replica}",
+                "--replica-count={replica-count}", dataFile,
+            ],
+            ports: ports,
+            field: "tigerbeetle replica.prepare"
+        )
+        let start = try CommandTemplate(
+            ["{tigerbeetle}", "start", "--addresses={addresses.replica}", dataFile],
+            ports: ports,
+            field: "tigerbeetle replica.start"
+        )
+        return try TargetDefinition(
+            name: "tigerbeetle",
+            summary: "TigerBeetle (needs --tigerbeetle-executable and --driver-command); "
+                + "~3 GiB RAM per replica",
+            ports: ports,
+            proxiedPorts: ports,
+            prepare: prepare,
+            start: start,
+            startupGrace: .seconds(10),
+            driver: DriverDefinition(command: nil, addressesPort: "replica"),
+            maxEventsPerRequest: TargetDefinition.maxEventsPerRequestLimit
+        )
+    }
+
+    private static func build(
+        _ body: () throws(ConfigurationError) -> TargetDefinition
+    ) -> TargetDefinition {
+        do {
+            return try body()
+        } catch {
+            preconditionFailure("built-in target is invalid: \(error)")
+        }
+    }
+}

@@ -1,0 +1,152 @@
+// The fault vocabulary of the scheduler and the weight of each action. Defaults are the
+// original's (REFERENCE-VORTEX.md §4.1: `none` 12000 so a weight reads as "expected occurrences
+// per 2 minutes of ticks"), plus loss (netem only) and single-replica isolation. Users override
+// weights with `--fault-weight NAME=W`; impossible combinations are configuration errors.
+
+/// The actions the fault scheduler draws from, one weighted draw per tick.
+public enum FaultKind: String, CaseIterable, Sendable, Hashable, Codable {
+    /// Do nothing this tick.
+    case none
+    /// SIGKILL a random running replica and wait for it.
+    case terminate
+    /// Start a random terminated replica.
+    case restart
+    /// SIGSTOP a random running replica.
+    case pause
+    /// SIGCONT a random paused replica.
+    case resume
+    /// Delay (with jitter) all network traffic.
+    case delay
+    /// Corrupt a fraction of the network traffic.
+    case corrupt
+    /// Drop a fraction of the packets (netem only: a TCP byte stream cannot lose bytes).
+    case loss
+    /// Cut one replica off the network.
+    case isolate
+    /// Clear every network fault.
+    case networkHeal = "network-heal"
+    /// Clear network faults, resume paused replicas and restart terminated ones.
+    case heal
+
+    /// Whether the action changes the network (and so needs a network backend).
+    public var isNetworkFault: Bool {
+        switch self {
+        case .delay, .corrupt, .loss, .isolate, .networkHeal: true
+        default: false
+        }
+    }
+
+    /// Whether the action creates a fault (as opposed to doing nothing or healing one).
+    public var injectsFault: Bool {
+        switch self {
+        case .terminate, .pause, .delay, .corrupt, .loss, .isolate: true
+        default: false
+        }
+    }
+}
+
+/// Which mechanism injects network faults in a run.
+public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable {
+    /// A userspace TCP proxy in front of every proxied replica port (FaultProxy).
+    case proxy
+    /// Linux tc/netem qdiscs in the run's network namespace (Netem).
+    case netem
+    /// No network faults and, unless weights are given, no process faults either.
+    case none
+}
+
+/// The weight of every fault action: probability = weight / sum of enabled weights.
+public struct FaultWeights: Sendable, Hashable {
+    /// The largest weight a user may give (keeps the sums far from overflow).
+    public static let weightMax = 1_000_000
+
+    private var weights: [FaultKind: Int]
+
+    /// The weight of `kind`.
+    public subscript(kind: FaultKind) -> Int {
+        weights[kind] ?? 0
+    }
+
+    /// The original's weights, with loss for netem and isolation added; for `.none` every
+    /// weight except `none` is 0.
+    public static func defaults(for backend: FaultBackendKind) -> FaultWeights {
+        var weights: [FaultKind: Int] = [
+            .none: 12_000, .terminate: 2, .restart: 4, .pause: 2, .resume: 10, .delay: 2,
+            .corrupt: 2, .loss: 0, .isolate: 2, .networkHeal: 10, .heal: 10,
+        ]
+        switch backend {
+        case .proxy: break
+        case .netem: weights[.loss] = 2
+        case .none:
+            for kind in FaultKind.allCases where kind != .none { weights[kind] = 0 }
+        }
+        return FaultWeights(weights: weights)
+    }
+
+    /// Weights given explicitly (kinds not named are 0); for tests and replays.
+    public init(_ weights: [FaultKind: Int]) {
+        precondition(weights.values.allSatisfy { $0 >= 0 && $0 <= Self.weightMax })
+        self.weights = weights
+    }
+
+    private init(weights: [FaultKind: Int]) {
+        self.weights = weights
+    }
+
+    /// Whether any action that creates a fault can ever be drawn.
+    public var injectsFaults: Bool {
+        FaultKind.allCases.contains { $0.injectsFault && self[$0] > 0 }
+    }
+
+    /// Applies `--fault-weight` overrides (`NAME=W`, each name at most once).
+    ///
+    /// - Throws: ``ConfigurationError`` for bad syntax, an unknown name, a repeated name, a weight
+    ///   out of range, or an action the backend cannot perform.
+    public mutating func apply(
+        overrides: [String],
+        backend: FaultBackendKind
+    ) throws(ConfigurationError) {
+        let names = FaultKind.allCases.map(\.rawValue).joined(separator: ", ")
+        var seen: Set<FaultKind> = []
+        for text in overrides {
+            let parts = text.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw ConfigurationError(
+                    "--fault-weight '\(text)' needs the form NAME=WEIGHT, e.g. terminate=4"
+                )
+            }
+            guard let kind = FaultKind(rawValue: String(parts[0])) else {
+                throw ConfigurationError(
+                    "--fault-weight '\(text)': unknown fault '\(parts[0])'; known: \(names)"
+                )
+            }
+            guard let weight = Int(parts[1]), weight >= 0, weight <= Self.weightMax else {
+                throw ConfigurationError(
+                    "--fault-weight '\(text)': weight must be a whole number from 0 to "
+                        + "\(Self.weightMax)"
+                )
+            }
+            guard seen.insert(kind).inserted else {
+                throw ConfigurationError(
+                    "--fault-weight names '\(kind.rawValue)' twice; give each fault once"
+                )
+            }
+            if weight > 0 && kind.isNetworkFault && backend == .none {
+                throw ConfigurationError(
+                    "--fault-weight \(kind.rawValue) needs a network backend; "
+                        + "use --faults proxy or --faults netem"
+                )
+            }
+            if weight > 0 && kind == .loss && backend == .proxy {
+                throw ConfigurationError(
+                    "--fault-weight loss needs --faults netem (a TCP proxy cannot lose bytes "
+                        + "mid-stream); use corrupt, isolate or --faults netem"
+                )
+            }
+            weights[kind] = weight
+        }
+        guard FaultKind.allCases.contains(where: { self[$0] > 0 }) else {
+            throw ConfigurationError("every fault weight is 0; leave at least one above 0 (none=1)")
+        }
+    }
+}

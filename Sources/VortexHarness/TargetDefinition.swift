@@ -1,0 +1,144 @@
+// What vortex needs to know about a system under test: how to prepare and start replica i, which
+// of its ports carry replica and client traffic (the ones the proxy backend interposes on), how
+// long a started replica needs before it counts as healthy, and which driver speaks for it.
+// Built-in targets and target files (TOML or YAML) produce the same value.
+
+/// How the workload reaches the cluster: a driver process speaking the original's protocol.
+public struct DriverDefinition: Sendable, Hashable {
+    /// The driver command, or nil when the user must give `--driver-command`. The harness appends
+    /// the original's two arguments: `<cluster> <addresses>`.
+    public var command: CommandTemplate?
+    /// The port whose advertised addresses the driver receives (e.g. `client`).
+    public var addressesPort: String
+
+    /// Creates a driver definition.
+    public init(command: CommandTemplate?, addressesPort: String) {
+        self.command = command
+        self.addressesPort = addressesPort
+    }
+}
+
+/// A system under test, as a built-in or a target file describes it.
+public struct TargetDefinition: Sendable, Hashable {
+    /// Short name (`etcd`, `tigerbeetle`, or the file's `name`).
+    public var name: String
+    /// One line for `vortex targets`.
+    public var summary: String
+    /// The port names every replica has, in order (`peer`, `client`).
+    public var ports: [String]
+    /// The ports the proxy backend interposes on: a non-empty subset of ``ports``.
+    public var proxiedPorts: [String]
+    /// Run once per replica before its first start (e.g. `tigerbeetle format`); nil for none.
+    public var prepare: CommandTemplate?
+    /// Starts replica i; also used for every restart.
+    public var start: CommandTemplate
+    /// How long a started replica may take before it counts as healthy for liveness.
+    public var startupGrace: Duration
+    /// The driver for this target.
+    public var driver: DriverDefinition
+    /// The most events one request may carry (the original: 8189).
+    public var maxEventsPerRequest: Int
+    /// The cluster id passed to drivers and `{cluster}` (the original passes 0).
+    public var cluster: UInt64
+
+    /// The largest value of ``maxEventsPerRequest`` (the original's `events_count_max`).
+    public static let maxEventsPerRequestLimit = 8_189
+
+    /// Creates a target and checks it is self-consistent.
+    ///
+    /// - Throws: ``ConfigurationError`` for empty or unknown port lists, a driver port that is not
+    ///   declared, an events limit out of range or a zero start-up grace.
+    public init(
+        name: String,
+        summary: String,
+        ports: [String],
+        proxiedPorts: [String],
+        prepare: CommandTemplate?,
+        start: CommandTemplate,
+        startupGrace: Duration,
+        driver: DriverDefinition,
+        maxEventsPerRequest: Int,
+        cluster: UInt64 = 0
+    ) throws(ConfigurationError) {
+        try Self.checkPorts(ports: ports, proxiedPorts: proxiedPorts, target: name)
+        guard ports.contains(driver.addressesPort) else {
+            throw ConfigurationError(
+                "target \(name): driver.addresses-port '\(driver.addressesPort)' is not one of "
+                    + "its ports (\(ports.joined(separator: ", "))); name one of them"
+            )
+        }
+        guard (1...Self.maxEventsPerRequestLimit).contains(maxEventsPerRequest) else {
+            throw ConfigurationError(
+                "target \(name): max-events-per-request \(maxEventsPerRequest) is out of range; "
+                    + "use 1 through \(Self.maxEventsPerRequestLimit)"
+            )
+        }
+        guard startupGrace > .zero else {
+            throw ConfigurationError("target \(name): startup-grace must be positive, e.g. 5s")
+        }
+        if let command = driver.command {
+            if let placeholder = command.placeholders.first(where: \.isPerReplica) {
+                throw ConfigurationError(
+                    "target \(name): driver.command uses \(placeholder), which names one replica; "
+                        + "the driver serves the whole cluster (use {advertised-addresses.NAME})"
+                )
+            }
+        }
+        self.name = name
+        self.summary = summary
+        self.ports = ports
+        self.proxiedPorts = proxiedPorts
+        self.prepare = prepare
+        self.start = start
+        self.startupGrace = startupGrace
+        self.driver = driver
+        self.maxEventsPerRequest = maxEventsPerRequest
+        self.cluster = cluster
+    }
+
+    private static func checkPorts(
+        ports: [String],
+        proxiedPorts: [String],
+        target: String
+    ) throws(ConfigurationError) {
+        guard !ports.isEmpty else {
+            throw ConfigurationError("target \(target): ports is empty; list the port names")
+        }
+        guard ports.count <= ClusterLayout.portNamesMax else {
+            throw ConfigurationError(
+                "target \(target): \(ports.count) ports is too many; at most "
+                    + "\(ClusterLayout.portNamesMax)"
+            )
+        }
+        for port in ports {
+            let allowed = port.allSatisfy {
+                $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-")
+            }
+            guard !port.isEmpty, allowed else {
+                throw ConfigurationError(
+                    "target \(target): port name '\(port)' is not valid; use letters, digits, '-'"
+                )
+            }
+        }
+        guard Set(ports).count == ports.count else {
+            throw ConfigurationError("target \(target): ports lists a name twice; list each once")
+        }
+        guard !proxiedPorts.isEmpty else {
+            throw ConfigurationError(
+                "target \(target): proxied-ports is empty; name at least one of its ports "
+                    + "(\(ports.joined(separator: ", "))) for network faults"
+            )
+        }
+        for port in proxiedPorts where !ports.contains(port) {
+            throw ConfigurationError(
+                "target \(target): proxied port '\(port)' is not one of its ports "
+                    + "(\(ports.joined(separator: ", ")))"
+            )
+        }
+    }
+
+    /// Every placeholder any of the target's commands uses.
+    public var placeholders: [Placeholder] {
+        (prepare?.placeholders ?? []) + start.placeholders + (driver.command?.placeholders ?? [])
+    }
+}

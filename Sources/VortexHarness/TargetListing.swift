@@ -1,0 +1,43 @@
+// The text `vortex targets` prints for a target: its name and summary, then its ports, start-up
+// grace and commands, so a user can see exactly what vortex would run.
+
+import Foundation
+
+/// Renders target definitions for people.
+public enum TargetListing {
+    /// A few lines describing `target`; commands show their placeholders.
+    public static func describe(_ target: TargetDefinition) -> String {
+        var lines = ["\(target.name): \(target.summary)"]
+        lines.append(
+            "  ports: \(target.ports.joined(separator: ", ")) (proxied: "
+                + "\(target.proxiedPorts.joined(separator: ", ")))"
+        )
+        lines.append(
+            "  startup-grace: \(DurationSyntax.format(target.startupGrace)), "
+                + "max-events-per-request: \(target.maxEventsPerRequest)"
+        )
+        if let prepare = target.prepare {
+            lines.append("  prepare: \(render(prepare))")
+        }
+        lines.append("  start: \(render(target.start))")
+        let driver = target.driver.command.map(render) ?? "(--driver-command required)"
+        lines.append(
+            "  driver: \(driver) <cluster> <advertised \(target.driver.addressesPort) ports>"
+        )
+        return lines.joined(separator: "\n")
+    }
+
+    /// A command with its placeholders written back in braces.
+    static func render(_ command: CommandTemplate) -> String {
+        command.arguments.map { argument in
+            argument.map { segment in
+                switch segment {
+                case .literal(let text):
+                    text.replacingOccurrences(of: "{", with: "{{")
+                        .replacingOccurrences(of: "}", with: "}}")
+                case .placeholder(let placeholder): "\(placeholder)"
+                }
+            }.joined()
+        }.joined(separator: " ")
+    }
+}
