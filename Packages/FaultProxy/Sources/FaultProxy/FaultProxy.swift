@@ -1,1 +1,225 @@
-// FaultProxy: placeholder until the package lands; see the issue tracker.
+// FaultProxy: a userspace TCP proxy on SwiftNIO in front of one upstream (one replica port), whose
+// faults change at run time without dropping connections. Several proxies share one
+// MultiThreadedEventLoopGroup; each connection lives on one event loop. The harness drives it:
+//
+//     let proxy = try await FaultProxy.start(listen: .init(ipAddress: "127.0.0.1", port: 0),
+//                                            upstream: replicaAddress, seed: 42, on: group)
+//     try await proxy.setFaults(.both(DirectionFaults(delay: .milliseconds(50))))
+//     await proxy.resetConnections(); print(proxy.counters); await proxy.stop()
+//
+// Semantics of every fault: docs/fault-proxy.md.
+
+public import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A TCP proxy with runtime-adjustable faults (delay, corruption, bandwidth, clog, down, reset).
+public final class FaultProxy: Sendable {
+    /// Where connections are forwarded.
+    public let upstream: SocketAddress
+    /// The seed of every fault decision of this proxy.
+    public let seed: UInt64
+    let counterCells = ProxyCounterCells()
+    private let group: any EventLoopGroup
+    private let state: Mutex<State>
+
+    private struct State: Sendable {
+        var faults: ProxyFaults
+        var generation = 0
+        var connections: [ObjectIdentifier: ProxyConnection] = [:]
+        var nextOrdinal: UInt64 = 0
+        var serverChannel: (any Channel)?
+        var listenAddress: SocketAddress?
+        var stopped = false
+    }
+
+    /// What a newly accepted connection starts with.
+    struct Admission {
+        let ordinal: UInt64
+        let faults: ProxyFaults
+        let generation: Int
+    }
+
+    private init(
+        upstream: SocketAddress,
+        seed: UInt64,
+        faults: ProxyFaults,
+        group: any EventLoopGroup
+    ) {
+        self.upstream = upstream
+        self.seed = seed
+        self.group = group
+        self.state = Mutex(State(faults: faults))
+    }
+
+    /// Starts a proxy listening on `listen` (port 0 picks a free port: read `port`) that forwards
+    /// every connection to `upstream`.
+    /// - Parameters:
+    ///   - listen: The address to listen on.
+    ///   - upstream: Where each accepted connection is forwarded.
+    ///   - seed: Seed of the fault decisions; the same seed and traffic give the same decisions.
+    ///   - faults: Faults active from the start.
+    ///   - group: Event loops to run on; share one group between all proxies of a process.
+    public static func start(
+        listen: SocketAddress,
+        upstream: SocketAddress,
+        seed: UInt64,
+        faults: ProxyFaults = .none,
+        on group: any EventLoopGroup
+    ) async throws -> FaultProxy {
+        let proxy = FaultProxy(upstream: upstream, seed: seed, faults: faults, group: group)
+        // Bind even when starting refused, so that the port is reserved and known; a refusing
+        // proxy closes its listener right after.
+        try await proxy.listen(on: listen)
+        return proxy
+    }
+
+    /// The address the proxy listens on, with the real port when started with port 0. It stays
+    /// the same while the proxy refuses connections (`down: .refuse`) and after it heals.
+    public var listenAddress: SocketAddress {
+        state.withLock { state in
+            guard let address = state.listenAddress else {
+                preconditionFailure("listenAddress read before the proxy started")
+            }
+            return address
+        }
+    }
+
+    /// The TCP port the proxy listens on.
+    public var port: Int {
+        listenAddress.port ?? 0
+    }
+
+    /// The faults in force.
+    public var faults: ProxyFaults {
+        state.withLock { $0.faults }
+    }
+
+    /// A snapshot of the counters since start.
+    public var counters: ProxyCounters {
+        counterCells.snapshot
+    }
+
+    /// Replaces the faults. Established connections keep running and take the new faults for
+    /// every chunk read from now on; chunks already delayed keep their release time, and a lifted
+    /// clog delivers everything held. Setting `down` closes established connections; `.refuse`
+    /// also stops listening until `down` is cleared. Returns once every connection applied it.
+    public func setFaults(_ faults: ProxyFaults) async throws {
+        let (generation, connections, previousDown, stopped) = state.withLock { state in
+            let previousDown = state.faults.down
+            state.faults = faults
+            state.generation += 1
+            return (state.generation, Array(state.connections.values), previousDown, state.stopped)
+        }
+        guard !stopped else { return }
+        if faults.down == .refuse && previousDown != .refuse {
+            let server = state.withLock { state in
+                defer { state.serverChannel = nil }
+                return state.serverChannel
+            }
+            try? await server?.close()
+        }
+        var applied: [EventLoopFuture<Void>] = []
+        applied.reserveCapacity(connections.count)
+        for connection in connections {
+            applied.append(
+                connection.eventLoop.submit {
+                    connection.apply(faults, generation: generation)
+                    if faults.down != nil {
+                        connection.close()
+                    }
+                }
+            )
+        }
+        try? await EventLoopFuture.andAllComplete(applied, on: group.any()).get()
+        if faults.down != .refuse && previousDown == .refuse {
+            try await listen(on: listenAddress)
+        }
+    }
+
+    /// Closes every established connection with an RST (SO_LINGER 0) on both sockets: the client
+    /// and the upstream both see ECONNRESET. New connections are accepted as usual.
+    public func resetConnections() async {
+        let connections = state.withLock { Array($0.connections.values) }
+        let done = connections.map { connection in
+            connection.eventLoop.submit { connection.reset() }
+        }
+        try? await EventLoopFuture.andAllComplete(done, on: group.any()).get()
+    }
+
+    /// Stops listening and closes every established connection; returns when all are closed.
+    public func stop() async {
+        let (server, connections) = state.withLock { state in
+            state.stopped = true
+            defer { state.serverChannel = nil }
+            return (state.serverChannel, Array(state.connections.values))
+        }
+        try? await server?.close()
+        let finished = connections.map { connection in
+            connection.eventLoop.submit { connection.close() }.flatMap {
+                connection.finishedFuture
+            }
+        }
+        try? await EventLoopFuture.andAllComplete(finished, on: group.any()).get()
+    }
+
+    /// Registers an accepted connection, or returns `nil` when it must be closed at once.
+    func admit(_ connection: ProxyConnection) -> Admission? {
+        counterCells.add(.connectionsAccepted)
+        let admission: Admission? = state.withLock { state in
+            guard !state.stopped, state.faults.down == nil else { return nil }
+            state.nextOrdinal += 1
+            state.connections[ObjectIdentifier(connection)] = connection
+            return Admission(
+                ordinal: state.nextOrdinal,
+                faults: state.faults,
+                generation: state.generation
+            )
+        }
+        if admission == nil {
+            counterCells.add(.connectionsRejected)
+        } else {
+            counterCells.add(.connectionsOpen)
+        }
+        return admission
+    }
+
+    /// Forgets a connection whose sockets are both closed.
+    func unregister(_ connection: ProxyConnection) {
+        let removed = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
+        precondition(removed != nil, "connection unregistered twice")
+        counterCells.add(.connectionsOpen, -1)
+    }
+
+    private func listen(on address: SocketAddress) async throws {
+        let channel = try await Self.bind(address, group: group) { [self] channel in
+            channel.eventLoop.makeCompletedFuture {
+                _ = try ProxyConnection(clientChannel: channel, proxy: self)
+            }
+        }
+        let stale: (any Channel)? = state.withLock { state in
+            if state.listenAddress == nil {
+                state.listenAddress = channel.localAddress
+            }
+            if state.stopped || state.faults.down == .refuse {
+                return channel
+            }
+            state.serverChannel = channel
+            return nil
+        }
+        try? await stale?.close()
+    }
+
+    private static func bind(
+        _ address: SocketAddress,
+        group: any EventLoopGroup,
+        childInitializer: @escaping @Sendable (any Channel) -> EventLoopFuture<Void>
+    ) async throws -> any Channel {
+        let bootstrap = ChannelTuning.apply(
+            to: ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 1024)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        )
+        return try await bootstrap.childChannelInitializer(childInitializer).bind(to: address).get()
+    }
+}

@@ -1,0 +1,118 @@
+// A blocking IPv4 TCP client/listener socket on plain syscalls, so that the test client is
+// independent of the code under test (which is built on SwiftNIO).
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct SocketFailure: Error, CustomStringConvertible {
+    let operation: String
+    let code: Int32
+    var description: String { "\(operation) failed: \(String(cString: strerror(code)))" }
+}
+
+/// A blocking IPv4 TCP socket driven by plain syscalls.
+final class BlockingSocket: @unchecked Sendable {
+    let fd: Int32
+
+    private init(fd: Int32) {
+        self.fd = fd
+    }
+
+    static func connect(port: Int) throws -> BlockingSocket {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketFailure(operation: "socket", code: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw SocketFailure(operation: "connect", code: code)
+        }
+        var one: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        return BlockingSocket(fd: fd)
+    }
+
+    static func listening() throws -> BlockingSocket {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw SocketFailure(operation: "socket", code: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0, listen(fd, 16) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw SocketFailure(operation: "bind", code: code)
+        }
+        return BlockingSocket(fd: fd)
+    }
+
+    var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                getsockname(fd, $0, &length)
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    func sendAll(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes {
+                send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            guard sent > 0 else { throw SocketFailure(operation: "send", code: errno) }
+            offset += sent
+        }
+    }
+
+    /// Reads up to `count` bytes; an empty result means EOF.
+    func receive(upTo count: Int) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: count)
+        let received = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, count, 0) }
+        guard received >= 0 else { throw SocketFailure(operation: "recv", code: errno) }
+        return Array(buffer[0..<received])
+    }
+
+    /// Reads exactly `count` bytes, failing on EOF.
+    func receive(exactly count: Int) throws -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        while result.count < count {
+            let chunk = try receive(upTo: count - result.count)
+            guard !chunk.isEmpty else { throw SocketFailure(operation: "recv (EOF)", code: 0) }
+            result += chunk
+        }
+        return result
+    }
+
+    func setReceiveTimeout(milliseconds: Int) {
+        var timeout = timeval(tv_sec: milliseconds / 1000, tv_usec: (milliseconds % 1000) * 1000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func shutdownWrite() {
+        shutdown(fd, Int32(SHUT_WR))
+    }
+
+    func close() {
+        Glibc.close(fd)
+    }
+}
+

@@ -1,1 +1,0 @@
-// Tests for FaultProxy: placeholder until the package lands.

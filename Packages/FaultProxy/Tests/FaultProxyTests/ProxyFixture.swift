@@ -1,0 +1,97 @@
+// Shared set-up for the socket tests: an event loop group, an echo upstream and a FaultProxy in
+// front of it, torn down after each test; plus the echo transfer used by several tests.
+
+import FaultProxy
+import NIOCore
+import NIOPosix
+import Testing
+
+/// A proxy in front of an echo server, both on one event loop group.
+struct ProxyFixture {
+    let group: MultiThreadedEventLoopGroup
+    let echo: EchoServer
+    let proxy: FaultProxy
+
+    static func run(
+        faults: ProxyFaults = .none,
+        seed: UInt64 = 1,
+        _ body: (ProxyFixture) async throws -> Void
+    ) async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        let echo = try await EchoServer.start(on: group)
+        let proxy = try await FaultProxy.start(
+            listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            upstream: echo.address,
+            seed: seed,
+            faults: faults,
+            on: group
+        )
+        let fixture = ProxyFixture(group: group, echo: echo, proxy: proxy)
+        do {
+            try await body(fixture)
+        } catch {
+            await fixture.tearDown()
+            throw error
+        }
+        await fixture.tearDown()
+    }
+
+    private func tearDown() async {
+        await proxy.stop()
+        await echo.stop()
+        try? await group.shutdownGracefully()
+    }
+}
+
+/// Sends `bytesPerConnection` random bytes on each of `connections` connections in random-sized
+/// writes, half-closes, and checks that exactly the same bytes come back followed by EOF.
+/// Returns a description of every failure.
+func echoTransfer(
+    port: Int,
+    connections: Int,
+    bytesPerConnection: Int,
+    seed: UInt64
+) async throws -> [String] {
+    let sockets = try (0..<connections).map { _ in try BlockingSocket.connect(port: port) }
+    defer {
+        for socket in sockets { socket.close() }
+    }
+    return await onThreads(connections * 2) { index in
+        let connection = index / 2
+        let socket = sockets[connection]
+        let data = randomBytes(count: bytesPerConnection, seed: seed &+ UInt64(connection))
+        if index % 2 == 0 {
+            var offset = 0
+            var writeSize = 1
+            while offset < data.count {
+                writeSize = writeSize * 7 % 200_003 + 1
+                let end = min(data.count, offset + writeSize)
+                try socket.sendAll(Array(data[offset..<end]))
+                offset = end
+            }
+            socket.shutdownWrite()
+        } else {
+            var received = 0
+            while true {
+                let chunk = try socket.receive(upTo: 256 * 1024)
+                if chunk.isEmpty { break }
+                guard received + chunk.count <= data.count else {
+                    throw TransferMismatch(connection: connection, offset: received)
+                }
+                if !chunk.elementsEqual(data[received..<(received + chunk.count)]) {
+                    throw TransferMismatch(connection: connection, offset: received)
+                }
+                received += chunk.count
+            }
+            guard received == data.count else {
+                throw TransferMismatch(connection: connection, offset: received)
+            }
+        }
+    }
+}
+
+struct TransferMismatch: Error, CustomStringConvertible {
+    let connection: Int
+    let offset: Int
+    var description: String { "connection \(connection): stream differs or ends at \(offset)" }
+}

@@ -1,0 +1,128 @@
+// Byte-exactness and resource tests over real sockets: bulk transfer over many concurrent
+// connections with and without delay, faults changed while traffic flows, and no fd leak after
+// many connections. All socket suites nest under `SocketTests`, which runs them one at a time
+// (the fd count is process-wide).
+
+import FaultProxy
+import Foundation
+import NIOCore
+import Testing
+
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct SocketTests {}
+
+extension SocketTests {
+    @Suite struct Transfer {
+        /// 50 connections × 1.28 MiB = 64 MiB each way.
+        static let connections = 50
+        static let bytesPerConnection = 64 * 1024 * 1024 / 50 + 1
+
+        @Test func bulkTransferWithoutFaultsIsByteExact() async throws {
+            try await ProxyFixture.run { fixture in
+                let failures = try await echoTransfer(
+                    port: fixture.proxy.port,
+                    connections: Self.connections,
+                    bytesPerConnection: Self.bytesPerConnection,
+                    seed: 11
+                )
+                #expect(failures == [])
+                let total = Self.connections * Self.bytesPerConnection
+                #expect(total >= 64 * 1024 * 1024)
+                let counters = fixture.proxy.counters
+                #expect(counters.bytesToUpstream == total)
+                #expect(counters.bytesToClient == total)
+                #expect(counters.connectionsAccepted == Self.connections)
+                #expect(counters.chunksCorrupted == 0)
+                #expect(await eventually { fixture.proxy.counters.connectionsOpen == 0 })
+            }
+        }
+
+        @Test func bulkTransferWithDelayIsByteExact() async throws {
+            let delayed = ProxyFaults.both(
+                DirectionFaults(delay: .milliseconds(3), jitter: .milliseconds(2))
+            )
+            try await ProxyFixture.run(faults: delayed) { fixture in
+                let failures = try await echoTransfer(
+                    port: fixture.proxy.port,
+                    connections: Self.connections,
+                    bytesPerConnection: Self.bytesPerConnection,
+                    seed: 12
+                )
+                #expect(failures == [])
+                let counters = fixture.proxy.counters
+                #expect(counters.bytesToUpstream == Self.connections * Self.bytesPerConnection)
+                #expect(counters.chunksDelayed > 0)
+            }
+        }
+
+        @Test func faultsChangedWhileTrafficFlowsKeepConnections() async throws {
+            try await ProxyFixture.run { fixture in
+                let proxy = fixture.proxy
+                let changes = Task {
+                    let schedule: [ProxyFaults] = [
+                        .both(DirectionFaults(delay: .milliseconds(5), jitter: .milliseconds(5))),
+                        ProxyFaults(toUpstream: DirectionFaults(bandwidthBytesPerSecond: 8_000_000)),
+                        .clogged,
+                        ProxyFaults(toClient: DirectionFaults(clogged: true)),
+                        .none,
+                        .both(
+                            DirectionFaults(
+                                delay: .milliseconds(2),
+                                bandwidthBytesPerSecond: 20_000_000
+                            )
+                        ),
+                    ]
+                    var step = 0
+                    while !Task.isCancelled {
+                        try await proxy.setFaults(schedule[step % schedule.count])
+                        step += 1
+                        try? await Task.sleep(for: .milliseconds(40))
+                    }
+                    try await proxy.setFaults(.none)
+                    return step
+                }
+                let failures = try await echoTransfer(
+                    port: proxy.port,
+                    connections: 8,
+                    bytesPerConnection: 3 * 1024 * 1024,
+                    seed: 13
+                )
+                changes.cancel()
+                let steps = try await changes.value
+                #expect(failures == [])
+                #expect(steps >= 6, "the faults changed at least once per kind during the transfer")
+                let counters = proxy.counters
+                #expect(counters.connectionsAccepted == 8)
+                #expect(counters.connectionsRejected == 0)
+                #expect(counters.chunksHeld > 0)
+                #expect(counters.chunksDelayed > 0)
+            }
+        }
+
+        @Test func noFileDescriptorLeakAfterTenThousandConnections() async throws {
+            try await ProxyFixture.run { fixture in
+                let port = fixture.proxy.port
+                // Warm up so that lazily created resources (event loop fds) exist at the baseline.
+                _ = try await echoTransfer(port: port, connections: 4, bytesPerConnection: 10, seed: 1)
+                #expect(await eventually { fixture.proxy.counters.connectionsOpen == 0 })
+                let baseline = openFileDescriptorCount()
+                let threads = 20
+                let perThread = 500
+                let failures = await onThreads(threads) { _ in
+                    for _ in 0..<perThread {
+                        let socket = try BlockingSocket.connect(port: port)
+                        defer { socket.close() }
+                        try socket.sendAll([42])
+                        let reply = try socket.receive(exactly: 1)
+                        guard reply == [42] else { throw TransferMismatch(connection: 0, offset: 0) }
+                    }
+                }
+                #expect(failures == [])
+                #expect(fixture.proxy.counters.connectionsAccepted == 4 + threads * perThread)
+                #expect(await eventually(seconds: 10) { fixture.proxy.counters.connectionsOpen == 0 })
+                let settled = await eventually(seconds: 10) { openFileDescriptorCount() <= baseline }
+                #expect(settled, "fds: baseline \(baseline), now \(openFileDescriptorCount())")
+            }
+        }
+    }
+}
