@@ -1,6 +1,7 @@
 // swift-tools-version: 6.2
 
-// Workload: see docs/ for what this package is for. It builds and tests alone:
+// Workload: the driver protocol, the seeded generator, the ledger model that reconciles every
+// reply, and the handle that runs a driver process (docs/workload.md). It builds and tests alone:
 //   swift test --package-path Packages/Workload
 
 import PackageDescription
@@ -11,9 +12,19 @@ let package = Package(
     products: [
         .library(name: "Workload", targets: ["Workload"])
     ],
+    dependencies: [
+        .package(path: "../ProcessControl")
+    ],
     targets: [
-        .target(name: "Workload"),
-        .testTarget(name: "WorkloadTests", dependencies: ["Workload"]),
+        .target(
+            name: "Workload",
+            dependencies: [.product(name: "ProcessControl", package: "ProcessControl")]
+        ),
+        .testTarget(
+            name: "WorkloadTests",
+            dependencies: ["Workload"],
+            exclude: ["Fixtures"]
+        ),
     ]
 )
 
