@@ -1,6 +1,9 @@
 // swift-tools-version: 6.2
 
-// Supervision: see docs/ for what this package is for. It builds and tests alone:
+// Supervision: an OTP-style supervision core for OS processes (through ProcessControl), async
+// tasks and nested supervisors: ordered start, reverse-order shutdown, restart strategies and
+// intensity, backoff, auto-shutdown, run-time control and a typed lifecycle event stream.
+// See docs/supervision.md. It builds and tests alone:
 //   swift test --package-path Packages/Supervision
 
 import PackageDescription
@@ -11,9 +14,21 @@ let package = Package(
     products: [
         .library(name: "Supervision", targets: ["Supervision"])
     ],
+    dependencies: [
+        .package(path: "../ProcessControl")
+    ],
     targets: [
-        .target(name: "Supervision"),
-        .testTarget(name: "SupervisionTests", dependencies: ["Supervision"]),
+        .target(
+            name: "Supervision",
+            dependencies: [.product(name: "ProcessControl", package: "ProcessControl")]
+        ),
+        .testTarget(
+            name: "SupervisionTests",
+            dependencies: [
+                "Supervision",
+                .product(name: "ProcessControl", package: "ProcessControl"),
+            ]
+        ),
     ]
 )
 

@@ -1,1 +1,0 @@
-// Supervision: placeholder until the package lands; see the issue tracker.

@@ -1,1 +1,0 @@
-// Tests for Supervision: placeholder until the package lands.
