@@ -107,10 +107,12 @@ struct JSONBuffer: ~Copyable {
             append(raw: "null")
             return
         }
-        // Shortest round-trip text ("0.25", "1e-05"), always a valid JSON number; it fits in a
-        // small string, without allocating, when 15 characters or fewer.
-        var text = value.description
-        text.withUTF8 { append(raw: $0) }
+        // Shortest round-trip text ("0.25", "1e-05"), always a valid JSON number, formatted by
+        // the standard library into a stack buffer: `description` would allocate a String for
+        // texts longer than 15 bytes.
+        var text = ASCIIScratch()
+        value.write(to: &text)
+        text.withBytes { append(raw: $0) }
     }
 
     /// Appends `string` as a quoted JSON string, escaped as Python's `json.dumps` does with
@@ -210,5 +212,39 @@ struct JSONBuffer: ~Copyable {
             scalar = (scalar << 6) | (UInt32(utf8[index + offset]) & 0x3F)
         }
         return (scalar, length)
+    }
+}
+
+/// Up to 48 bytes of ASCII text on the stack: where a number's text is formatted before it is
+/// copied into the buffer. `_writeASCII` is the entry the standard library's float formatting
+/// calls, so formatting a double allocates nothing.
+private struct ASCIIScratch: TextOutputStream {
+    private static let capacity = 48
+    private var storage: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
+    private var count = 0
+
+    mutating func write(_ string: String) {
+        for byte in string.utf8 {
+            append(byte)
+        }
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) {
+        for byte in buffer {
+            append(byte)
+        }
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        precondition(count < Self.capacity, "number text longer than \(Self.capacity) bytes")
+        let index = count
+        withUnsafeMutableBytes(of: &storage) { $0[index] = byte }
+        count += 1
+    }
+
+    func withBytes(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        withUnsafeBytes(of: storage) { raw in
+            body(UnsafeBufferPointer(rebasing: raw.bindMemory(to: UInt8.self)[..<count]))
+        }
     }
 }

@@ -31,8 +31,10 @@ struct WriterState: ~Copyable {
     let flushIntervalNanoseconds: Int64
     private(set) var fileDescriptor: Int32
     private(set) var eventCount = 0
-    private(set) var openSpans: [ThreadKey: [String]] = [:]
-    private(set) var openSpanCount = 0
+    /// Open spans in the order they began; a track's innermost span is its last entry here.
+    /// A flat array, not a dictionary of stacks: a run has few open spans, and a linear scan
+    /// allocates nothing where a dictionary's in-place mutation allocates a coroutine frame.
+    private(set) var openSpans: [(track: ThreadKey, name: String)] = []
     private(set) var writeError: TraceWriterError?
     private var lastFlushNanoseconds: Int64 = 0
 
@@ -51,7 +53,10 @@ struct WriterState: ~Copyable {
         self.flushIntervalNanoseconds = flushIntervalNanoseconds
         // Slack above the threshold so that an ordinary event never grows the buffer.
         self.buffer = JSONBuffer(capacity: bufferCapacityBytes + 4_096)
+        self.openSpans.reserveCapacity(64)
     }
+
+    var openSpanCount: Int { openSpans.count }
 
     var isClosed: Bool { fileDescriptor < 0 }
 
@@ -78,20 +83,34 @@ struct WriterState: ~Copyable {
     /// Records that span `name` began on `track`.
     mutating func pushSpan(_ name: String, on track: ThreadKey) {
         precondition(
-            openSpanCount < Self.openSpanCountMax,
+            openSpans.count < Self.openSpanCountMax,
             "more than \(Self.openSpanCountMax) trace spans open: spans are begun and never ended"
         )
-        openSpans[track, default: []].append(name)
-        openSpanCount += 1
+        openSpans.append((track, name))
+    }
+
+    /// The name of the innermost open span on `track`, if any.
+    func innermostSpan(on track: ThreadKey) -> String? {
+        innermostSpanIndex(on: track).map { openSpans[$0].name }
+    }
+
+    /// The tracks that have open spans, in (`pid`, `tid`) order.
+    var tracksWithOpenSpans: [ThreadKey] {
+        Set(openSpans.map(\.track)).sorted()
     }
 
     /// Records that the innermost span on `track` ended; returns false, changing nothing, when
     /// that span is not `name` (or no span is open there).
     mutating func popSpan(_ name: String, on track: ThreadKey) -> Bool {
-        guard openSpans[track]?.last == name else { return false }
-        openSpans[track]?.removeLast()
-        openSpanCount -= 1
+        guard let index = innermostSpanIndex(on: track), openSpans[index].name == name else {
+            return false
+        }
+        openSpans.remove(at: index)
         return true
+    }
+
+    private func innermostSpanIndex(on track: ThreadKey) -> Int? {
+        openSpans.lastIndex { $0.track == track }
     }
 
     /// Writes every buffered byte to the file; after a write error, discards them instead.
