@@ -1,0 +1,305 @@
+// Applies driver requests to the ledger in etcd, each atomically and exactly once.
+//
+// A create request gets a unique key (a random id of this driver process and a sequence
+// number). One attempt: read the head, the request key and every object the batch touches in
+// linearizable read transactions; if the request key exists, the request was applied by an
+// earlier attempt whose answer was lost, so answer from the stored results. Otherwise compute
+// the results with TigerBeetle's rules and commit everything in ONE transaction guarded by
+// `mod_revision(head) == read revision` (nothing changed since the read: every write rewrites
+// the head) and `create_revision(request key) == 0` (not applied yet); the transaction stores
+// the results under the request key. A commit whose outcome is unknown (timeout, dead member)
+// is retried from the read on the next member, which then finds either the stored results or
+// an unchanged ledger. A failed compare reads the request key back in the same transaction.
+// The previous request's key is deleted by the next commit, so etcd holds one stored reply.
+
+import Foundation
+import Workload
+
+/// The ledger in etcd, as seen by one driver process.
+actor LedgerStore {
+    private let cluster: EtcdCluster
+    private let keys: LedgerKeys
+    private let driverID: UInt64
+    private let limits: DriverLimits
+    private var sequence: UInt64 = 0
+    private var previousRequestKey: Data?
+
+    /// A store for the ledger under `keys`, reached through `cluster`.
+    init(cluster: EtcdCluster, keys: LedgerKeys, driverID: UInt64, limits: DriverLimits) {
+        self.cluster = cluster
+        self.keys = keys
+        self.driverID = driverID
+        self.limits = limits
+    }
+
+    /// Answers one driver request.
+    func handle(_ request: DriverRequest) async throws(DriverFailure) -> DriverReply {
+        switch request.events {
+        case .accounts(let accounts):
+            do {
+                try LedgerRules.checkSupported(accounts: accounts)
+            } catch {
+                throw .unsupported(error.description)
+            }
+            let results = try await applyCreate(
+                request.operation,
+                count: accounts.count,
+                accountIDs: Set(accounts.map(\.id)),
+                transferIDs: []
+            ) { snapshot, base in
+                LedgerRules.createAccounts(accounts, snapshot: snapshot, baseTimestamp: base)
+            }
+            return Self.reply(results, for: request.operation)
+        case .transfers(let transfers):
+            do {
+                try LedgerRules.checkSupported(transfers: transfers)
+            } catch {
+                throw .unsupported(error.description)
+            }
+            let accountIDs = Set(transfers.flatMap { [$0.debitAccountID, $0.creditAccountID] })
+            let results = try await applyCreate(
+                request.operation,
+                count: transfers.count,
+                accountIDs: accountIDs,
+                transferIDs: Set(transfers.map(\.id))
+            ) { snapshot, base in
+                LedgerRules.createTransfers(transfers, snapshot: snapshot, baseTimestamp: base)
+            }
+            return Self.reply(results, for: request.operation)
+        case .ids(let ids):
+            return try await lookup(request.operation, ids: ids)
+        }
+    }
+
+    /// Dense results as they are, or only the failures for the sparse operations.
+    private static func reply(
+        _ results: [CreateResult],
+        for operation: Workload.Operation
+    ) -> DriverReply {
+        switch operation {
+        case .createAccountsSparse, .createTransfersSparse:
+            let created = CreateAccountStatus.created.rawValue
+            let failures = results.enumerated().filter { $0.element.status != created }.map {
+                ErrorResult(index: UInt32($0.offset), status: $0.element.status)
+            }
+            return DriverReply(.errorResults(failures))
+        default:
+            return DriverReply(.createResults(results))
+        }
+    }
+
+    private func lookup(
+        _ operation: Workload.Operation,
+        ids: [UInt128]
+    ) async throws(DriverFailure)
+        -> DriverReply
+    {
+        let isAccounts = operation == .lookupAccounts
+        let unique = Array(Set(ids))
+        let keyOf = { (id: UInt128) in isAccounts ? self.keys.account(id) : self.keys.transfer(id) }
+        let found = try await withRetries("\(operation) of \(ids.count) ids") {
+            () async throws(EtcdFailure) in try await self.read(unique.map(keyOf))
+        }
+        if isAccounts {
+            let accounts = ids.compactMap { id -> Account? in
+                guard let value = found[keyOf(id)]?.value else { return nil }
+                return LedgerValues.account(from: value)
+            }
+            return DriverReply(.accounts(accounts))
+        }
+        let transfers = ids.compactMap { id -> Transfer? in
+            guard let value = found[keyOf(id)]?.value,
+                case .created(let transfer) = LedgerValues.transfer(from: value)
+            else { return nil }
+            return transfer
+        }
+        return DriverReply(.transfers(transfers))
+    }
+
+    private func applyCreate(
+        _ operation: Workload.Operation,
+        count: Int,
+        accountIDs: Set<UInt128>,
+        transferIDs: Set<UInt128>,
+        compute: @escaping @Sendable (LedgerSnapshot, UInt64) -> LedgerOutcome
+    ) async throws(DriverFailure) -> [CreateResult] {
+        sequence += 1
+        let requestKey = keys.request(driverID: driverID, sequence: sequence)
+        let label = "\(operation) #\(sequence) of \(count) events"
+        let results = try await withRetries(label) { () async throws(EtcdFailure) in
+            try await self.attemptCreate(
+                requestKey: requestKey,
+                count: count,
+                accountIDs: accountIDs,
+                transferIDs: transferIDs,
+                compute: compute
+            )
+        }
+        previousRequestKey = requestKey
+        return results
+    }
+
+    private func attemptCreate(
+        requestKey: Data,
+        count: Int,
+        accountIDs: Set<UInt128>,
+        transferIDs: Set<UInt128>,
+        compute: (LedgerSnapshot, UInt64) -> LedgerOutcome
+    ) async throws(EtcdFailure) -> [CreateResult] {
+        let accountKeys = accountIDs.map { ($0, keys.account($0)) }
+        let transferKeys = transferIDs.map { ($0, keys.transfer($0)) }
+        let found = try await read(
+            [keys.head, requestKey] + accountKeys.map(\.1) + transferKeys.map(\.1)
+        )
+        if let stored = found[requestKey] {
+            Log.info("request \(String(decoding: requestKey, as: UTF8.self)) was applied already")
+            return try Self.decodeResults(stored.value, count: count)
+        }
+        var snapshot = LedgerSnapshot()
+        let head = found[keys.head]
+        if let head {
+            guard let lastTimestamp = LedgerValues.lastTimestamp(fromHead: head.value) else {
+                throw .fatal("the ledger head in etcd is not 8 bytes: the key space is corrupt")
+            }
+            snapshot.lastTimestamp = lastTimestamp
+        }
+        for (id, key) in accountKeys {
+            guard let value = found[key]?.value else { continue }
+            guard let account = LedgerValues.account(from: value) else {
+                throw .fatal("account \(id) in etcd is not a 128-byte Account")
+            }
+            snapshot.accounts[id] = account
+        }
+        for (id, key) in transferKeys {
+            guard let value = found[key]?.value else { continue }
+            guard let transfer = LedgerValues.transfer(from: value) else {
+                throw .fatal("transfer \(id) in etcd is neither a Transfer nor a status")
+            }
+            snapshot.transfers[id] = transfer
+        }
+        let base = max(snapshot.lastTimestamp, Self.wallClockNanoseconds())
+        let outcome = compute(snapshot, base)
+        precondition(outcome.results.count == count, "one result per event")
+
+        var transaction = EtcdTransaction()
+        transaction.compare = [
+            EtcdCompare(
+                key: keys.head,
+                expectation: head.map { .modRevision($0.modRevision) } ?? .createRevision(0)
+            ),
+            EtcdCompare(key: requestKey, expectation: .createRevision(0)),
+        ]
+        for (id, account) in outcome.writtenAccounts {
+            transaction.success.append(.put(keys.account(id), LedgerValues.account(account)))
+        }
+        for (id, stored) in outcome.writtenTransfers {
+            transaction.success.append(.put(keys.transfer(id), LedgerValues.transfer(stored)))
+        }
+        transaction.success.append(.put(requestKey, Self.encodeResults(outcome.results)))
+        transaction.success.append(
+            .put(keys.head, LedgerValues.head(lastTimestamp: outcome.lastTimestamp))
+        )
+        if let previousRequestKey { transaction.success.append(.delete(previousRequestKey)) }
+        transaction.failure = [.get(requestKey)]
+        guard transaction.largestOperationCount <= limits.maxTxnOps else {
+            throw .fatal(
+                "this batch needs \(transaction.largestOperationCount) operations in one etcd "
+                    + "transaction, above the limit of \(limits.maxTxnOps) "
+                    + "(VORTEX_ETCD_MAX_TXN_OPS, etcd --max-txn-ops): send smaller batches"
+            )
+        }
+
+        let response = try await cluster.run(transaction)
+        if response.succeeded { return outcome.results }
+        if let stored = response.readResults.first?.first {
+            Log.info("request was applied by an earlier attempt; answering from its results")
+            return try Self.decodeResults(stored.value, count: count)
+        }
+        throw .retryable("the ledger changed between the read and the commit")
+    }
+
+    /// Reads `keys` in linearizable read-only transactions of at most `maxTxnOps` reads each.
+    private func read(_ keys: [Data]) async throws(EtcdFailure) -> [Data: EtcdKeyValue] {
+        var found: [Data: EtcdKeyValue] = [:]
+        var start = 0
+        while start < keys.count {
+            let end = min(keys.count, start + limits.maxTxnOps)
+            var transaction = EtcdTransaction()
+            transaction.success = keys[start..<end].map { .get($0) }
+            let response = try await cluster.run(transaction)
+            guard response.readResults.count == end - start else {
+                throw await cluster.failOver(
+                    "etcd answered \(response.readResults.count) of \(end - start) reads"
+                )
+            }
+            for keyValues in response.readResults {
+                for keyValue in keyValues { found[keyValue.key] = keyValue }
+            }
+            start = end
+        }
+        return found
+    }
+
+    /// Runs `attempt` until it succeeds, a fatal failure, or the request deadline; logs every
+    /// failed attempt and backs off (50 ms doubling to 1 s) between attempts.
+    private func withRetries<Result>(
+        _ label: String,
+        _ attempt: () async throws(EtcdFailure) -> Result
+    ) async throws(DriverFailure) -> Result {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limits.requestDeadline
+        var backoff = Duration.milliseconds(50)
+        for attemptNumber in 1... {
+            let message: String
+            do {
+                return try await attempt()
+            } catch {
+                switch error {
+                case .fatal(let fatal): throw .etcd(fatal)
+                case .retryable(let retryable): message = retryable
+                }
+            }
+            do {
+                Log.info("\(label): attempt \(attemptNumber) failed: \(message)")
+                if clock.now + backoff > deadline {
+                    throw .etcd(
+                        "\(label) did not complete within \(limits.requestDeadline) "
+                            + "(\(attemptNumber) attempts); last error: \(message)"
+                    )
+                }
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(1))
+            }
+        }
+        preconditionFailure("unreachable: the attempt loop only ends by returning or throwing")
+    }
+
+    private static func encodeResults(_ results: [CreateResult]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(results.count * CreateResult.byteCount)
+        for result in results { result.encode(into: &bytes) }
+        return Data(bytes)
+    }
+
+    private static func decodeResults(
+        _ value: Data,
+        count: Int
+    ) throws(EtcdFailure)
+        -> [CreateResult]
+    {
+        let bytes = [UInt8](value)
+        guard bytes.count == count * CreateResult.byteCount else {
+            throw .fatal("a stored reply holds \(bytes.count) bytes, not \(count) results")
+        }
+        return (0..<count).compactMap { index in
+            let start = index * CreateResult.byteCount
+            return try? CreateResult(decoding: bytes[start..<(start + CreateResult.byteCount)])
+        }
+    }
+
+    private static func wallClockNanoseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+    }
+}
