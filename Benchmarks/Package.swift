@@ -40,3 +40,13 @@ let package = Package(
         )
     }
 )
+
+// Foundation's Process waits differently on the main thread; ordo-one/benchmark runs closures
+// elsewhere, so that baseline is a program of its own.
+package.targets.append(
+    .executableTarget(
+        name: "ProcessWaitBaseline",
+        dependencies: [.product(name: "ProcessControl", package: "ProcessControl")],
+        path: "Benchmarks/ProcessWaitBaseline"
+    )
+)
