@@ -72,6 +72,7 @@ let package = Package(
 /// own manifest).
 let mirroredTestDependencies: [String: [Target.Dependency]] = [
     "ProcessControl": [.product(name: "process-control-fixture", package: "ProcessControl")],
+    "ChromeTrace": [.product(name: "chrome-trace-fixture", package: "ChromeTrace")],
     "FaultProxy": [.product(name: "NIOPosix", package: "swift-nio")]
 ]
 
