@@ -43,4 +43,12 @@ public struct ChildCounts: Sendable, Hashable {
     public let supervisors: Int
     /// Specs that are tasks or processes.
     public let workers: Int
+
+    /// Counts, e.g. to compare with `countChildren()`.
+    public init(specs: Int, active: Int, supervisors: Int, workers: Int) {
+        self.specs = specs
+        self.active = active
+        self.supervisors = supervisors
+        self.workers = workers
+    }
 }

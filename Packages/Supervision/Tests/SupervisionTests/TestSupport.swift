@@ -159,10 +159,13 @@ func processExists(_ pid: Int32) -> Bool {
 }
 
 /// Runs the supervisor in a task; returns the task so tests can await its result.
-func start(_ supervisor: Supervisor) -> Task<Result<Void, SupervisorError>, Never> {
+func start(
+    _ supervisor: Supervisor,
+    handlingTerminationSignals: Bool = false
+) -> Task<Result<Void, SupervisorError>, Never> {
     Task {
         do throws(SupervisorError) {
-            try await supervisor.run()
+            try await supervisor.run(handlingTerminationSignals: handlingTerminationSignals)
             return .success(())
         } catch {
             return .failure(error)
