@@ -148,6 +148,13 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The harness's own cost per 1,000-iteration sample (its mallocs included), to subtract.
+    Benchmark("empty loop (measurement floor)") { benchmark in
+        for index in benchmark.scaledIterations {
+            blackHole(index)
+        }
+    }
+
     Benchmark(
         "instant, no args: TraceWriter",
         closure: { benchmark in
