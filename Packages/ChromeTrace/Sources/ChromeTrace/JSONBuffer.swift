@@ -8,6 +8,10 @@ struct JSONBuffer: ~Copyable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var capacity: Int
     private(set) var count: Int = 0
+    /// The second (since the epoch) whose text `wallClockPrefix` holds; see WallClockText.swift.
+    var wallClockCachedSecond = Int64.min
+    /// `"YYYY-MM-DDTHH:MM:SS.` of `wallClockCachedSecond`: 21 bytes of 24.
+    var wallClockPrefix: (UInt64, UInt64, UInt64) = (0, 0, 0)
 
     init(capacity: Int) {
         precondition(capacity > 0, "buffer capacity must be positive")
@@ -59,11 +63,13 @@ struct JSONBuffer: ~Copyable {
     }
 
     /// Appends bytes that are known to be valid JSON text already (keys, punctuation).
+    @inline(__always)
     mutating func append(raw text: StaticString) {
         precondition(text.hasPointerRepresentation, "raw JSON text must be a literal")
         append(raw: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
+    @inline(__always)
     mutating func append(raw bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         reserve(bytes.count)

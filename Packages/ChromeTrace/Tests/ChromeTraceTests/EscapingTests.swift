@@ -109,7 +109,9 @@ struct EscapingTests {
         let lowest: Int64 = -2_208_988_800_000_000_000
         var instants: [Int64] = [0, -1, 1_000, 951_782_400_000_000_000, 4_107_542_399_999_999_999]
         for _ in 0..<2_000 {
-            instants.append(Int64.random(in: lowest...Int64.max, using: &generator))
+            let instant = Int64.random(in: lowest...Int64.max - 2_000_000_000, using: &generator)
+            // Runs of instants within one second and across its end, as events come.
+            instants += [instant, instant + 1_000, instant + 999_999_000, instant + 1_000_000_000]
         }
         var lines = ""
         for nanoseconds in instants {
