@@ -92,13 +92,12 @@ struct LedgerRules {
         baseTimestamp: UInt64
     ) -> LedgerOutcome {
         var rules = LedgerRules(snapshot)
-        rules.execute(events, baseTimestamp: baseTimestamp, linked: { $0.flags.contains(.linked) })
-        {
-            rules,
-            event,
-            timestamp in
-            rules.createAccount(event, timestamp: timestamp)
-        }
+        rules.execute(
+            events,
+            baseTimestamp: baseTimestamp,
+            linked: { $0.flags.contains(.linked) },
+            apply: { rules, event, timestamp in rules.createAccount(event, timestamp: timestamp) }
+        )
         return rules.outcome
     }
 
@@ -109,13 +108,12 @@ struct LedgerRules {
         baseTimestamp: UInt64
     ) -> LedgerOutcome {
         var rules = LedgerRules(snapshot)
-        rules.execute(events, baseTimestamp: baseTimestamp, linked: { $0.flags.contains(.linked) })
-        {
-            rules,
-            event,
-            timestamp in
-            rules.createTransfer(event, timestamp: timestamp)
-        }
+        rules.execute(
+            events,
+            baseTimestamp: baseTimestamp,
+            linked: { $0.flags.contains(.linked) },
+            apply: { rules, event, timestamp in rules.createTransfer(event, timestamp: timestamp) }
+        )
         return rules.outcome
     }
 
