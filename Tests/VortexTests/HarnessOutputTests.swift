@@ -1,0 +1,111 @@
+// Tests of a run's outputs: exit codes as the design lists them, latency percentiles within the
+// histogram's error, summary.json's fields, the verdict line's fixed form and the progress line.
+
+import Foundation
+import Testing
+import VortexHarness
+
+@Suite struct HarnessOutputTests {
+    @Test func exitCodesAreTheDesignedOnes() {
+        let codes = Dictionary(
+            uniqueKeysWithValues: ExitReason.allCases.map { ($0.description, $0.code) }
+        )
+        #expect(
+            codes == [
+                "pass": 0, "internal-error": 1, "usage": 2, "driver-exited-early": 10,
+                "driver-exit-status": 11, "reconciliation": 13, "replica-exited": 14,
+                "driver-request-write": 15, "driver-reply-unreadable": 16, "liveness": 17,
+                "request-slow": 18, "replica-killed": 137,
+            ]
+        )
+    }
+
+    @Test func percentilesAreWithinTheBucketError() {
+        var histogram = LatencyHistogram()
+        for milliseconds in 1...1_000 {
+            histogram.record(.milliseconds(milliseconds))
+        }
+        #expect(histogram.count == 1_000)
+        #expect(histogram.maximum == .milliseconds(1_000))
+        #expect(histogram.minimum == .milliseconds(1))
+        for (fraction, exact) in [(0.5, 500.0), (0.9, 900.0), (0.99, 990.0)] {
+            let value =
+                Double(histogram.percentile(fraction).components.attoseconds) / 1e15
+                + Double(histogram.percentile(fraction).components.seconds) * 1_000
+            #expect(value >= exact && value <= exact * 1.07, "p\(fraction): \(value)")
+        }
+        #expect(histogram.percentile(1) == .milliseconds(1_000))
+        #expect(LatencyHistogram().percentile(0.5) == .zero)
+    }
+
+    @Test func mergingAddsCounts() {
+        var first = LatencyHistogram()
+        var second = LatencyHistogram()
+        first.record(.milliseconds(5))
+        second.record(.seconds(2))
+        second.record(.microseconds(3))
+        first.merge(second)
+        #expect(first.count == 3)
+        #expect(first.maximum == .seconds(2))
+        #expect(first.minimum == .microseconds(3))
+    }
+
+    @Test func summaryHoldsTheResult() throws {
+        var histogram = LatencyHistogram()
+        histogram.record(.milliseconds(10))
+        histogram.record(.milliseconds(30))
+        let summary = RunSummary(
+            reason: .liveness,
+            message: "no request finished in 3m of tolerable faults",
+            seed: 42,
+            target: "etcd",
+            faults: "proxy",
+            replicaCount: 3,
+            testDuration: .seconds(60),
+            elapsed: .milliseconds(61_500),
+            faultsInjected: [.terminate: 2, .delay: 1],
+            latencyByCommand: ["create_transfers": histogram],
+            output: "/tmp/out"
+        )
+        let object = try JSONSerialization.jsonObject(with: try summary.json()) as? [String: Any]
+        #expect(object?["verdict"] as? String == "fail")
+        #expect(object?["exitCode"] as? Int == 17)
+        #expect(object?["reason"] as? String == "liveness")
+        #expect(object?["seed"] as? UInt64 == 42)
+        #expect(object?["elapsedSeconds"] as? Double == 61.5)
+        #expect((object?["faultsInjected"] as? [String: Int]) == ["terminate": 2, "delay": 1])
+        #expect((object?["requests"] as? [String: Int]) == ["create_transfers": 2])
+        let latency = object?["latency"] as? [String: Any]
+        #expect(latency?["count"] as? Int == 2)
+        #expect(latency?["maxMs"] as? Double == 30)
+        #expect(RunSummary.verdict(of: .replicaKilled) == "indeterminate")
+        #expect(RunSummary.verdict(of: .pass) == "pass")
+    }
+
+    @Test func verdictLineHasTheFixedForm() {
+        #expect(
+            RunSummary.verdictLine(reason: .pass, seed: 7, output: "/o")
+                == "vortex: PASS reason=pass code=0 seed=7 output=/o"
+        )
+        #expect(
+            RunSummary.verdictLine(reason: .requestSlow, seed: 8, output: "/p")
+                == "vortex: FAIL reason=request-slow code=18 seed=8 output=/p"
+        )
+    }
+
+    @Test func progressLineShowsTheRun() {
+        let snapshot = ProgressSnapshot(
+            elapsed: .seconds(42),
+            total: .seconds(3_725),
+            requestsDone: 1_234,
+            replicasUp: 2,
+            replicaCount: 3,
+            activeFaults: ["r1 terminated", "delay 120±50ms"]
+        )
+        #expect(
+            snapshot.render()
+                == "vortex 0:42/1:02:05 requests=1234 up=2/3 faults=r1 terminated, delay 120±50ms"
+        )
+        #expect(snapshot.render(width: 30).count == 30)
+    }
+}
