@@ -52,6 +52,12 @@ public actor DriverHandle {
     /// How the driver ended, nil while it runs (non-blocking).
     public nonisolated var termination: Termination? { process.termination }
 
+    /// Waits until the driver has ended (the harness races this against the run to detect a
+    /// driver exiting on its own: exit code 10).
+    public nonisolated func waitForExit() async -> Termination {
+        await process.wait()
+    }
+
     /// Sends `request` and returns the driver's reply, checked for framing against the request
     /// (exact size for dense creates, at most one result per event otherwise). After any error
     /// the handle is unusable: later calls throw the same error.
@@ -259,18 +265,13 @@ public actor DriverHandle {
     }
 
     /// The driver's termination if it ends within a second (a closed pipe usually means it is
-    /// exiting); nil if it keeps running.
+    /// exiting); nil if it keeps running. Polls, because waiting for the child cannot be
+    /// cancelled: a task group around `wait()` would last as long as the driver.
     private func exitSoon() async -> Termination? {
-        let process = self.process
-        return await withTaskGroup(of: Termination?.self) { group in
-            group.addTask { await process.wait() }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(1))
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+        for _ in 0..<100 {
+            if let termination = process.termination { return termination }
+            try? await Task.sleep(for: .milliseconds(10))
         }
+        return process.termination
     }
 }

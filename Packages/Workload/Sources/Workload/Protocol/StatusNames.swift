@@ -72,11 +72,14 @@ extension CreateTransferStatus: CustomStringConvertible {
         case .debitAccountNotFound: "debit_account_not_found"
         case .creditAccountNotFound: "credit_account_not_found"
         case .accountsMustHaveTheSameLedger: "accounts_must_have_the_same_ledger"
-        case .transferMustHaveTheSameLedgerAsAccounts: "transfer_must_have_the_same_ledger_as_accounts"
+        case .transferMustHaveTheSameLedgerAsAccounts:
+            "transfer_must_have_the_same_ledger_as_accounts"
         case .pendingTransferNotFound: "pending_transfer_not_found"
         case .pendingTransferNotPending: "pending_transfer_not_pending"
-        case .pendingTransferHasDifferentDebitAccountID: "pending_transfer_has_different_debit_account_id"
-        case .pendingTransferHasDifferentCreditAccountID: "pending_transfer_has_different_credit_account_id"
+        case .pendingTransferHasDifferentDebitAccountID:
+            "pending_transfer_has_different_debit_account_id"
+        case .pendingTransferHasDifferentCreditAccountID:
+            "pending_transfer_has_different_credit_account_id"
         case .pendingTransferHasDifferentLedger: "pending_transfer_has_different_ledger"
         case .pendingTransferHasDifferentCode: "pending_transfer_has_different_code"
         case .exceedsPendingTransferAmount: "exceeds_pending_transfer_amount"
@@ -109,8 +112,10 @@ extension CreateTransferStatus: CustomStringConvertible {
         case .importedEventTimestampOutOfRange: "imported_event_timestamp_out_of_range"
         case .importedEventTimestampMustNotAdvance: "imported_event_timestamp_must_not_advance"
         case .importedEventTimestampMustNotRegress: "imported_event_timestamp_must_not_regress"
-        case .importedEventTimestampMustPostdateDebitAccount: "imported_event_timestamp_must_postdate_debit_account"
-        case .importedEventTimestampMustPostdateCreditAccount: "imported_event_timestamp_must_postdate_credit_account"
+        case .importedEventTimestampMustPostdateDebitAccount:
+            "imported_event_timestamp_must_postdate_debit_account"
+        case .importedEventTimestampMustPostdateCreditAccount:
+            "imported_event_timestamp_must_postdate_credit_account"
         case .importedEventTimeoutMustBeZero: "imported_event_timeout_must_be_zero"
         case .closingTransferMustBePending: "closing_transfer_must_be_pending"
         case .debitAccountAlreadyClosed: "debit_account_already_closed"
