@@ -42,8 +42,9 @@ public final class TraceWriter: Sendable {
     /// - Parameters:
     ///   - path: Where to write the trace; conventionally `<output directory>/vortex.trace`.
     ///   - bufferCapacityBytes: Bytes of events kept in memory before they are written out.
-    ///   - flushInterval: Buffered events older than this are written out with the next event,
-    ///     so a crash loses at most this much of the trace; `.zero` writes every event at once.
+    ///   - flushInterval: The first event that comes this long or longer after the last write
+    ///     writes the buffer out, so a busy run's file lags by at most about this much; `.zero`
+    ///     writes every event at once. Call `flush()` to write out a quiet run's last events.
     /// - Throws: `TraceWriterError` when the file cannot be created.
     public convenience init(
         path: String,
