@@ -18,21 +18,37 @@ let probedSupport: KernelSupport? = runningAsRoot ? try? KernelSupport.probe() :
 /// True when the kernel suite can run here.
 let netemAvailable = probedSupport?.netem ?? false
 
-/// Runs a program and returns its standard output; throws when it exits non-zero.
+/// Runs a program and returns its standard output; throws when it exits non-zero. Uses
+/// posix_spawn, a pipe and waitpid directly (Foundation's Process was seen to hang under
+/// user-mode-linux).
 func run(_ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.standardError
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw CommandFailure(arguments: arguments, status: process.terminationStatus)
+    var pipeEnds: [Int32] = [0, 0]
+    guard pipe(&pipeEnds) == 0 else { throw CommandFailure(arguments: arguments, status: -1) }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+    posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+    posix_spawn_file_actions_addclose(&actions, pipeEnds[1])
+    let cArguments = arguments.map { strdup($0) } + [nil]
+    defer { for argument in cArguments { free(argument) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, cArguments, environ)
+    close(pipeEnds[1])
+    defer { close(pipeEnds[0]) }
+    guard spawned == 0 else { throw CommandFailure(arguments: arguments, status: -spawned) }
+    var output: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while output.count < 16 << 20 {
+        let count = read(pipeEnds[0], &buffer, buffer.count)
+        if count < 0 && errno == EINTR { continue }
+        if count <= 0 { break }
+        output.append(contentsOf: buffer[0..<count])
     }
-    return String(decoding: data, as: UTF8.self)
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    guard status == 0 else { throw CommandFailure(arguments: arguments, status: status) }
+    return String(decoding: output, as: UTF8.self)
 }
 
 /// A command exited non-zero.
