@@ -3,16 +3,32 @@
 // so values are converted explicitly rather than copied in host order.
 
 extension Array where Element == UInt8 {
-    /// Appends `value` in little-endian byte order.
+    /// Appends `count` bytes written by `write` (given the address of the first).
     @inline(__always)
-    mutating func appendLittleEndian<Value: FixedWidthInteger>(_ value: Value) {
-        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    mutating func appendLayout(_ count: Int, _ write: (UnsafeMutableRawPointer) -> Void) {
+        let start = self.count
+        append(contentsOf: repeatElement(0, count: count))
+        withUnsafeMutableBytes { bytes in
+            guard let base = bytes.baseAddress else { preconditionFailure("empty after append") }
+            write(base + start)
+        }
     }
 
-    /// Appends `count` zero bytes.
+    /// A new array of exactly `count` bytes, all written by `write` (given the first address).
     @inline(__always)
-    mutating func appendZeros(_ count: Int) {
-        append(contentsOf: repeatElement(0, count: count))
+    static func writing(_ count: Int, _ write: (UnsafeMutableRawPointer) -> Void) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            if let base = buffer.baseAddress { write(UnsafeMutableRawPointer(base)) }
+            initializedCount = count
+        }
+    }
+}
+
+extension UnsafeMutableRawPointer {
+    /// Stores `value` little endian at `offset` (any alignment).
+    @inline(__always)
+    func storeLittleEndian<Value: FixedWidthInteger>(_ value: Value, at offset: Int) {
+        storeBytes(of: value.littleEndian, toByteOffset: offset, as: Value.self)
     }
 }
 

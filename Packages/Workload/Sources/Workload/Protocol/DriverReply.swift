@@ -67,26 +67,38 @@ public struct DriverReply: Sendable, Hashable {
 
     /// The reply's bytes: count and results.
     public func encode() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(byteCount)
-        encode(into: &bytes)
-        return bytes
+        precondition(resultCount <= UInt32.max, "a reply holds at most 2^32-1 results")
+        return [UInt8].writing(byteCount) { pointer in
+            pointer.storeLittleEndian(UInt32(resultCount), at: 0)
+            var result = pointer + DriverProtocol.replyHeaderByteCount
+            switch results {
+            case .createResults(let results):
+                for item in results {
+                    item.write(to: result)
+                    result += CreateResult.byteCount
+                }
+            case .errorResults(let results):
+                for item in results {
+                    item.write(to: result)
+                    result += ErrorResult.byteCount
+                }
+            case .accounts(let accounts):
+                for account in accounts {
+                    account.write(to: result)
+                    result += Account.byteCount
+                }
+            case .transfers(let transfers):
+                for transfer in transfers {
+                    transfer.write(to: result)
+                    result += Transfer.byteCount
+                }
+            }
+        }
     }
 
     /// Appends the reply's bytes (count and results) to `bytes`.
     public func encode(into bytes: inout [UInt8]) {
-        precondition(resultCount <= UInt32.max, "a reply holds at most 2^32-1 results")
-        bytes.appendLittleEndian(UInt32(resultCount))
-        switch results {
-        case .createResults(let results):
-            for result in results { result.encode(into: &bytes) }
-        case .errorResults(let results):
-            for result in results { result.encode(into: &bytes) }
-        case .accounts(let accounts):
-            for account in accounts { account.encode(into: &bytes) }
-        case .transfers(let transfers):
-            for transfer in transfers { transfer.encode(into: &bytes) }
-        }
+        bytes.append(contentsOf: encode())
     }
 
     /// Checks a reply's announced result count against the request it answers: exactly one

@@ -80,25 +80,34 @@ public struct DriverRequest: Sendable, Hashable {
 
     /// The request's bytes: header and events.
     public func encode() -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(byteCount)
-        encode(into: &bytes)
-        return bytes
+        precondition(eventCount <= UInt32.max, "a request holds at most 2^32-1 events")
+        return [UInt8].writing(byteCount) { pointer in
+            pointer.storeBytes(of: operation.rawValue, as: UInt8.self)
+            pointer.storeLittleEndian(UInt32(eventCount), at: 1)
+            var event = pointer + DriverProtocol.requestHeaderByteCount
+            switch events {
+            case .accounts(let accounts):
+                for account in accounts {
+                    account.write(to: event)
+                    event += Account.byteCount
+                }
+            case .transfers(let transfers):
+                for transfer in transfers {
+                    transfer.write(to: event)
+                    event += Transfer.byteCount
+                }
+            case .ids(let ids):
+                for id in ids {
+                    event.storeLittleEndian(id, at: 0)
+                    event += 16
+                }
+            }
+        }
     }
 
     /// Appends the request's bytes (header and events) to `bytes`.
     public func encode(into bytes: inout [UInt8]) {
-        precondition(eventCount <= UInt32.max, "a request holds at most 2^32-1 events")
-        bytes.append(operation.rawValue)
-        bytes.appendLittleEndian(UInt32(eventCount))
-        switch events {
-        case .accounts(let accounts):
-            for account in accounts { account.encode(into: &bytes) }
-        case .transfers(let transfers):
-            for transfer in transfers { transfer.encode(into: &bytes) }
-        case .ids(let ids):
-            for id in ids { bytes.appendLittleEndian(id) }
-        }
+        bytes.append(contentsOf: encode())
     }
 
     /// Decodes one whole request (header and events, nothing more).

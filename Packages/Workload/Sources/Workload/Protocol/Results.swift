@@ -30,9 +30,15 @@ public struct CreateResult: Sendable, Hashable {
 
     /// Appends the result's 16 bytes to `bytes`.
     public func encode(into bytes: inout [UInt8]) {
-        bytes.appendLittleEndian(timestamp)
-        bytes.appendLittleEndian(status)
-        bytes.appendLittleEndian(reserved)
+        bytes.appendLayout(Self.byteCount) { write(to: $0) }
+    }
+
+    /// Writes the result's 16 bytes at `pointer`.
+    @inline(__always)
+    func write(to pointer: UnsafeMutableRawPointer) {
+        pointer.storeLittleEndian(timestamp, at: 0)
+        pointer.storeLittleEndian(status, at: 8)
+        pointer.storeLittleEndian(reserved, at: 12)
     }
 
     /// Decodes a result from exactly 16 bytes.
@@ -67,8 +73,14 @@ public struct ErrorResult: Sendable, Hashable {
 
     /// Appends the result's 8 bytes to `bytes`.
     public func encode(into bytes: inout [UInt8]) {
-        bytes.appendLittleEndian(index)
-        bytes.appendLittleEndian(status)
+        bytes.appendLayout(Self.byteCount) { write(to: $0) }
+    }
+
+    /// Writes the result's 8 bytes at `pointer`.
+    @inline(__always)
+    func write(to pointer: UnsafeMutableRawPointer) {
+        pointer.storeLittleEndian(index, at: 0)
+        pointer.storeLittleEndian(status, at: 4)
     }
 
     /// Decodes a result from exactly 8 bytes.

@@ -71,19 +71,25 @@ public struct Transfer: Sendable, Hashable {
 
     /// Appends the transfer's 128 bytes to `bytes`.
     public func encode(into bytes: inout [UInt8]) {
-        bytes.appendLittleEndian(id)
-        bytes.appendLittleEndian(debitAccountID)
-        bytes.appendLittleEndian(creditAccountID)
-        bytes.appendLittleEndian(amount)
-        bytes.appendLittleEndian(pendingID)
-        bytes.appendLittleEndian(userData128)
-        bytes.appendLittleEndian(userData64)
-        bytes.appendLittleEndian(userData32)
-        bytes.appendLittleEndian(timeout)
-        bytes.appendLittleEndian(ledger)
-        bytes.appendLittleEndian(code)
-        bytes.appendLittleEndian(flags.rawValue)
-        bytes.appendLittleEndian(timestamp)
+        bytes.appendLayout(Self.byteCount) { write(to: $0) }
+    }
+
+    /// Writes the transfer's 128 bytes at `pointer`.
+    @inline(__always)
+    func write(to pointer: UnsafeMutableRawPointer) {
+        pointer.storeLittleEndian(id, at: 0)
+        pointer.storeLittleEndian(debitAccountID, at: 16)
+        pointer.storeLittleEndian(creditAccountID, at: 32)
+        pointer.storeLittleEndian(amount, at: 48)
+        pointer.storeLittleEndian(pendingID, at: 64)
+        pointer.storeLittleEndian(userData128, at: 80)
+        pointer.storeLittleEndian(userData64, at: 96)
+        pointer.storeLittleEndian(userData32, at: 104)
+        pointer.storeLittleEndian(timeout, at: 108)
+        pointer.storeLittleEndian(ledger, at: 112)
+        pointer.storeLittleEndian(code, at: 116)
+        pointer.storeLittleEndian(flags.rawValue, at: 118)
+        pointer.storeLittleEndian(timestamp, at: 120)
     }
 
     /// Decodes a transfer from exactly 128 bytes.
