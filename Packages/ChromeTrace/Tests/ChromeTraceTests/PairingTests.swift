@@ -59,6 +59,30 @@ struct PairingTests {
         #expect(events.count == 24)
     }
 
+    @Test("a writer released without close ends its spans and closes the array")
+    func releasedWithoutClose() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("released.trace")
+        do {
+            let trace = try makeTestWriter(path: path, clock: ManualClock())
+            trace.beginSpan("stopped", pid: 3)
+        }
+        let events = try parseEvents(readText(path))
+        #expect(events.map { $0["ph"] as? String } == ["B", "E"])
+        #expect(try readText(path).hasSuffix("\n]\n"))
+    }
+
+    @Test("more open spans than the bound traps", .timeLimit(.minutes(1)))
+    func openSpanBound() async {
+        await #expect(processExitsWith: .failure) {
+            let trace = try TraceWriter(path: "/dev/null")
+            for index in 0...65_536 {
+                trace.beginSpan("leaked", pid: 0, tid: index % 8)
+            }
+        }
+    }
+
     #if DEBUG
     @Test("ending a span that was never begun traps in debug builds")
     func endingUnopenedSpanTraps() async {
