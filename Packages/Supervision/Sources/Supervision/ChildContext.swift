@@ -31,6 +31,11 @@ public final class ChildContext: Sendable {
         if exchanged { onReady() }
     }
 
+    /// Marks the child ready without telling the supervisor (which already knows).
+    func markReadyWithoutReport() {
+        reported.store(true, ordering: .releasing)
+    }
+
     /// True once `reportReady()` has been called.
     public var isReady: Bool { reported.load(ordering: .acquiring) }
 }

@@ -14,8 +14,8 @@ public indirect enum ExitReason: Sendable, Hashable, CustomStringConvertible {
     /// The supervisor stopped it brutally, or it outlived its shutdown timeout and was killed
     /// (a task that ignores cancellation is abandoned and reported as killed).
     case killed
-    /// The task threw; the text describes the error.
-    case failed(String)
+    /// The task threw this error.
+    case failed(ChildFailure)
     /// The process exited by itself with a non-zero status.
     case exited(Int32)
     /// The process was ended by a signal the supervisor did not send (e.g. an external SIGKILL).
@@ -50,6 +50,47 @@ public indirect enum ExitReason: Sendable, Hashable, CustomStringConvertible {
         case .readinessTimedOut(let timeout): return "readinessTimedOut(\(timeout))"
         case .supervisorFailed(let error): return "supervisorFailed(\(error))"
         }
+    }
+}
+
+/// The error a task child threw. Compared and printed by its description, which is made only
+/// when needed (describing an error can cost more than restarting the task). A string literal
+/// (or interpolation) makes one with that description, e.g. `.failed("refused")` to compare.
+public struct ChildFailure: Sendable, Hashable, CustomStringConvertible,
+    ExpressibleByStringInterpolation,
+    ExpressibleByStringLiteral
+{
+    /// The thrown error; nil for a failure made from a string.
+    public let error: (any Error)?
+    private let message: String?
+
+    /// A failure holding the thrown error.
+    public init(_ error: any Error) {
+        self.error = error
+        self.message = nil
+    }
+
+    /// A failure described by `value`.
+    public init(stringLiteral value: String) {
+        self.error = nil
+        self.message = value
+    }
+
+    /// The error's description (`String(describing:)`).
+    public var description: String {
+        if let message { return message }
+        if let error { return String(describing: error) }
+        return "unknown error"
+    }
+
+    /// Equal when the descriptions are equal.
+    public static func == (lhs: ChildFailure, rhs: ChildFailure) -> Bool {
+        lhs.description == rhs.description
+    }
+
+    /// Hashes the description.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(description)
     }
 }
 

@@ -56,13 +56,14 @@ final class RunningChild: Sendable {
         let task: Task<Void, Never>
         switch spec.start {
         case .task(let readiness, let body):
+            // Immediate readiness is recorded by the supervisor loop when it launches the task.
+            if readiness == .immediate { context.markReadyWithoutReport() }
             task = Task {
-                if readiness == .immediate { context.reportReady() }
                 do {
                     try await body(context)
                     child.finish(.normal)
                 } catch {
-                    child.finish(.failed(String(describing: error)))
+                    child.finish(.failed(ChildFailure(error)))
                 }
             }
         case .process(let start):

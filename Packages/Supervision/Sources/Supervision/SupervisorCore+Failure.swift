@@ -56,8 +56,8 @@ extension SupervisorCore {
             return
         }
         let now = clock.now
-        guard restartAllowed(at: now) else {
-            emit(path, .intensityExceeded(restarts: restartInstants.count, period: spec.period))
+        guard restartWindow.record(at: now) else {
+            emit(path, .intensityExceeded(restarts: restartWindow.count, period: spec.period))
             let error = SupervisorError(
                 code: .intensityExceeded,
                 path: path,
@@ -95,14 +95,6 @@ extension SupervisorCore {
         // Temporary siblings stopped for the group restart stay stopped (OTP semantics).
         let restarting = group.filter { $0 === record || $0.spec.restart != .temporary }
         scheduleRestart(restarting, delay: delay, attempt: attempt)
-    }
-
-    /// Records a restart at `now`; false when it makes more than `intensity` within `period`.
-    private func restartAllowed(at now: Duration) -> Bool {
-        restartInstants.append(now)
-        restartInstants.removeAll { now - $0 >= spec.period }
-        // Bounded: after a permitted restart at most `intensity` instants remain.
-        return restartInstants.count <= spec.intensity
     }
 
     private func scheduleRestart(_ records: [ChildRecord], delay: Duration, attempt: Int) {

@@ -21,8 +21,8 @@ final class SupervisorCore {
     var startQueue: [ChildRecord] = []
     /// The child started and not yet ready; nothing else starts meanwhile.
     var currentlyStarting: ChildRecord?
-    /// Instants of recent restarts, at most `intensity + 1` of them.
-    var restartInstants: [Duration] = []
+    /// Restart intensity: recent restart instants.
+    var restartWindow: RestartWindow
     var restartTimers: [Int: Task<Void, Never>] = [:]
     var nextTimerToken = 0
     var nextOrder = 0
@@ -32,6 +32,10 @@ final class SupervisorCore {
 
     init(owner: Supervisor) {
         self.owner = owner
+        self.restartWindow = RestartWindow(
+            intensity: max(owner.spec.intensity, 0),
+            period: owner.spec.period > .zero ? owner.spec.period : .seconds(1)
+        )
         self.random = SplitMix64(seed: owner.spec.backoff?.seed ?? UInt64.random(in: .min ... .max))
     }
 
@@ -44,7 +48,7 @@ final class SupervisorCore {
     }
 
     func run() async -> Result<Void, SupervisorError> {
-        var iterator = owner.mailbox.stream.makeAsyncIterator()
+        let mailbox = owner.mailbox
         if let error = validateSupervisor() {
             phase = .shuttingDown
             owner.readiness.fulfil(.failure(error))
@@ -59,12 +63,12 @@ final class SupervisorCore {
             startNextIfIdle()
             completeInitialStartIfDone()
         }
-        while outcome == nil, let message = await iterator.next() {
+        while outcome == nil, let message = await mailbox.next() {
             await handle(message)
         }
-        owner.mailbox.close()
+        mailbox.close()
         // Bounded: the mailbox is closed, so only what was already posted remains.
-        while let message = await iterator.next() {
+        while let message = await mailbox.next() {
             if case .control(let request) = message { request.fail(.notRunning(path)) }
         }
         return outcome ?? .success(())
@@ -160,6 +164,11 @@ final class SupervisorCore {
         if record.spec.kind != .process {
             emit(record.path, .started(processID: nil))
         }
+        if case .task(.immediate, _) = record.spec.start {
+            // Ready as soon as started: no round trip through the mailbox.
+            childBecameReady(record, continueStarting: false)
+            return
+        }
         if let timeout = record.spec.readinessTimeout {
             let deadline = clock.now + timeout
             let (clock, mailbox, id, generation) = (
@@ -176,7 +185,9 @@ final class SupervisorCore {
         }
     }
 
-    private func childBecameReady(_ record: ChildRecord) {
+    /// Marks a starting child ready; unless called from within `startNextIfIdle` itself, goes
+    /// on to start the next queued child.
+    private func childBecameReady(_ record: ChildRecord, continueStarting: Bool = true) {
         guard case .starting(let child) = record.lifecycle else { return }
         record.lifecycle = .running(child)
         record.readyAt = clock.now
@@ -185,8 +196,10 @@ final class SupervisorCore {
         emit(record.path, .ready)
         record.answerReadyWaiters(.success(()))
         if currentlyStarting === record { currentlyStarting = nil }
-        startNextIfIdle()
-        completeInitialStartIfDone()
+        if continueStarting {
+            startNextIfIdle()
+            completeInitialStartIfDone()
+        }
     }
 
     /// Marks the supervisor ready once no initial child is waiting to start.

@@ -115,8 +115,9 @@ final class EventHub: Sendable {
     }
 
     func emit(_ path: ChildPath, _ kind: SupervisorEvent.Kind) {
-        let event = SupervisorEvent(timestamp: clock.now, path: path, kind: kind)
         let subscribers = state.withLock { Array($0.subscribers.values) }
+        if subscribers.isEmpty { return }
+        let event = SupervisorEvent(timestamp: clock.now, path: path, kind: kind)
         for subscriber in subscribers {
             if case .dropped = subscriber.yield(event) {
                 droppedCount.add(1, ordering: .relaxed)
