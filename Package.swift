@@ -73,7 +73,8 @@ let package = Package(
 let mirroredTestDependencies: [String: [Target.Dependency]] = [
     "ProcessControl": [.product(name: "process-control-fixture", package: "ProcessControl")],
     "ChromeTrace": [.product(name: "chrome-trace-fixture", package: "ChromeTrace")],
-    "FaultProxy": [.product(name: "NIOPosix", package: "swift-nio")]
+    "FaultProxy": [.product(name: "NIOPosix", package: "swift-nio")],
+    "Supervision": [.product(name: "ProcessControl", package: "ProcessControl")],
 ]
 
 // Mirror each local package's tests into the root package, so `swift test` runs them all.
