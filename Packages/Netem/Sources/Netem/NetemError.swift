@@ -2,6 +2,7 @@
 // wrong and how to fix it. libnl does not set errno: its negative return codes are mapped here.
 
 internal import CNetlink
+internal import Glibc
 
 /// A failure of the netem backend. `description` is one line meant for the user.
 public enum NetemError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -29,8 +30,10 @@ public enum NetemError: Error, Sendable, Hashable, CustomStringConvertible {
             return "this kernel has no sch_netem (CONFIG_NET_SCH_NETEM); "
                 + "use --faults proxy or a kernel with netem"
         case .unsupported(let kind):
-            return "this kernel has no \(kind) (CONFIG_NET_SCH_\(kind.uppercased()) "
-                + "or CONFIG_NET_CLS_\(kind.uppercased())); use --faults proxy or a kernel with it"
+            let option =
+                kind == "u32" ? "CONFIG_NET_CLS_U32" : "CONFIG_NET_SCH_\(kind.uppercased())"
+            return "this kernel has no \(kind) (\(option)); "
+                + "use --faults proxy or a kernel with \(kind)"
         case .permissionDenied(let operation):
             return "\(operation): needs CAP_NET_ADMIN in this network namespace "
                 + "(run as root or inside a user namespace that owns it)"
@@ -42,8 +45,12 @@ public enum NetemError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidParameters(let text):
             return "invalid netem parameters: \(text)"
         case .namespaceUnavailable(let path, let errno):
-            let hint = errno == 1 ? " (needs CAP_SYS_ADMIN: run as root)" : ""
-            return "cannot enter network namespace \(path): errno \(errno)\(hint)"
+            let hint = errno == EPERM ? " (needs CAP_SYS_ADMIN: run as root)" : ""
+            let action =
+                path == NetworkNamespace.freshLabel
+                ? "create a network namespace" : "enter network namespace \(path)"
+            let reason = strerror(errno).map { String(cString: $0) } ?? "errno \(errno)"
+            return "cannot \(action): \(reason)\(hint)"
         case .distributionUnavailable(let path):
             return "cannot read delay distribution table \(path); install iproute2"
         case .netlink(let operation, let code, let message):

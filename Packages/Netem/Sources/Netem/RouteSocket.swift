@@ -31,6 +31,9 @@ public enum NetworkNamespace: Sendable, Hashable {
     /// A fresh, empty namespace (only `lo`, down) that lives as long as the socket.
     case fresh
 
+    /// How errors name a `.fresh` namespace.
+    static let freshLabel = "(new)"
+
     var filePath: String? {
         switch self {
         case .current, .fresh: return nil
@@ -67,7 +70,7 @@ public final class RouteSocket: @unchecked Sendable {
                 throw NetemError.fromLibnl(code, operation: "connect netlink socket")
             }
         case .fresh:
-            socket = try Self.openInNamespace(fileDescriptor: -1, path: "(new namespace)")
+            socket = try Self.openInNamespace(fileDescriptor: -1, path: NetworkNamespace.freshLabel)
         case .named, .process, .path:
             let path = namespace.filePath ?? ""
             let fileDescriptor = open(path, O_RDONLY | O_CLOEXEC)
