@@ -22,6 +22,14 @@ let package = Package(
             name: "Supervision",
             dependencies: [.product(name: "ProcessControl", package: "ProcessControl")]
         ),
+        // The runnable example of docs/supervision.md.
+        .executableTarget(
+            name: "supervision-example",
+            dependencies: [
+                "Supervision",
+                .product(name: "ProcessControl", package: "ProcessControl"),
+            ]
+        ),
         .testTarget(
             name: "SupervisionTests",
             dependencies: [

@@ -69,8 +69,37 @@ public struct SupervisorEvent: Sendable, Hashable, CustomStringConvertible {
         self.kind = kind
     }
 
-    /// `1.25 seconds root/cluster/replica-1 exited(signaled(SIGKILL))`.
-    public var description: String { "\(timestamp) \(path) \(kind)" }
+    /// `1.250000s root/cluster/replica-1 exited signaled(SIGKILL)`.
+    public var description: String { "\(formatSeconds(timestamp)) \(path) \(kind)" }
+}
+
+extension SupervisorEvent.Kind: CustomStringConvertible {
+    /// `started pid 4242`, `exited failed(refused) during initialization`, `restart in 0.200000s
+    /// (attempt 2)` …
+    public var description: String {
+        switch self {
+        case .started(let processID?): return "started pid \(processID)"
+        case .started(nil): return "started"
+        case .ready: return "ready"
+        case .exited(let reason, let duringInitialization):
+            return "exited \(reason)" + (duringInitialization ? " during initialization" : "")
+        case .restartScheduled(let delay, let attempt):
+            return "restart in \(formatSeconds(delay)) (attempt \(attempt))"
+        case .intensityExceeded(let restarts, let period):
+            return "intensity exceeded: \(restarts) restarts within \(formatSeconds(period))"
+        case .shutdownBegan(let cause): return "shutdown began (\(cause))"
+        case .shutdownCompleted(nil): return "shutdown completed"
+        case .shutdownCompleted(let error?): return "shutdown completed with error: \(error)"
+        }
+    }
+}
+
+/// `12.345678s`: seconds with microsecond digits.
+func formatSeconds(_ duration: Duration) -> String {
+    let (seconds, attoseconds) = duration.components
+    let microseconds = attoseconds / 1_000_000_000_000
+    let digits = String(microseconds)
+    return "\(seconds).\(String(repeating: "0", count: max(0, 6 - digits.count)))\(digits)s"
 }
 
 /// Fans events out to every subscriber; shared by all supervisors of one tree.
