@@ -49,7 +49,7 @@ let events = root.events()
 let printer = Task {
     for await event in events { print(event) }
 }
-let operator_ = Task {
+let harnessLike = Task {
     try await root.waitUntilReady()
     let cluster = try await root.supervisor(at: ["cluster"])
     let replica = try await cluster.process(of: "replica-2")
@@ -66,5 +66,5 @@ do {
 } catch {
     print("-- supervisor failed: \(error)")
 }
-operator_.cancel()
+harnessLike.cancel()
 await printer.value
