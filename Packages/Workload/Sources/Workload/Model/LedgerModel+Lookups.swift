@@ -70,14 +70,21 @@ extension LedgerModel {
         what: String,
         _ context: Context
     ) throws(ReconcileError) {
+        if expected == found { return }
         for index in 0..<max(expected.count, found.count) {
-            let expectedID = index < expected.count ? hexID(expected[index]) : "no \(what)"
-            let foundID = index < found.count ? hexID(found[index]) : "no \(what)"
+            let expectedID = index < expected.count ? expected[index] : nil
+            let foundID = index < found.count ? found[index] : nil
             guard expectedID == foundID else {
                 let kind: ReconcileError.Kind =
-                    index < found.count && !expected.contains(found[index])
+                    foundID.map { !expected.contains($0) } ?? false
                     ? .unexpectedResult : .missingResult
-                throw context.error(kind, index, "\(what) id", expectedID, foundID)
+                throw context.error(
+                    kind,
+                    index,
+                    "\(what) id",
+                    expectedID.map(hexID) ?? "no \(what)",
+                    foundID.map(hexID) ?? "no \(what)"
+                )
             }
         }
     }
@@ -136,41 +143,33 @@ extension LedgerModel {
         index: Int,
         _ context: Context
     ) throws(ReconcileError) {
-        let id = hexID(model.id)
-        let balances: [(String, UInt128, UInt128)] = [
-            ("debits_pending", model.debitsPending, actual.debitsPending),
-            ("debits_posted", model.debitsPosted, actual.debitsPosted),
-            ("credits_pending", model.creditsPending, actual.creditsPending),
-            ("credits_posted", model.creditsPosted, actual.creditsPosted),
-        ]
-        for (name, expected, got) in balances where expected != got {
+        func check<Value: BinaryInteger>(
+            _ kind: ReconcileError.Kind,
+            _ name: String,
+            _ expected: Value,
+            _ got: Value
+        ) throws(ReconcileError) {
+            guard expected != got else { return }
             throw context.error(
-                .wrongBalance,
+                kind,
                 index,
-                "\(name) of account \(id)",
+                "\(name) of account \(hexID(model.id))",
                 "\(expected)",
                 "\(got)"
             )
         }
-        let fields: [(String, UInt128, UInt128)] = [
-            ("user_data_128", model.userData128, actual.userData128),
-            ("user_data_64", UInt128(model.userData64), UInt128(actual.userData64)),
-            ("user_data_32", UInt128(model.userData32), UInt128(actual.userData32)),
-            ("reserved", UInt128(model.reserved), UInt128(actual.reserved)),
-            ("ledger", UInt128(model.ledger), UInt128(actual.ledger)),
-            ("code", UInt128(model.code), UInt128(actual.code)),
-            ("flags", UInt128(model.flags.rawValue), UInt128(actual.flags.rawValue)),
-        ]
-        for (name, expected, got) in fields where expected != got {
-            throw context.error(
-                .wrongField,
-                index,
-                "\(name) of account \(id)",
-                "\(expected)",
-                "\(got)"
-            )
-        }
-        try checkTimestamp(model.timestamp, actual.timestamp, "account \(id)", index, context)
+        try check(.wrongBalance, "debits_pending", model.debitsPending, actual.debitsPending)
+        try check(.wrongBalance, "debits_posted", model.debitsPosted, actual.debitsPosted)
+        try check(.wrongBalance, "credits_pending", model.creditsPending, actual.creditsPending)
+        try check(.wrongBalance, "credits_posted", model.creditsPosted, actual.creditsPosted)
+        try check(.wrongField, "user_data_128", model.userData128, actual.userData128)
+        try check(.wrongField, "user_data_64", model.userData64, actual.userData64)
+        try check(.wrongField, "user_data_32", model.userData32, actual.userData32)
+        try check(.wrongField, "reserved", model.reserved, actual.reserved)
+        try check(.wrongField, "ledger", model.ledger, actual.ledger)
+        try check(.wrongField, "code", model.code, actual.code)
+        try check(.wrongField, "flags", model.flags.rawValue, actual.flags.rawValue)
+        try checkTimestamp(model.timestamp, actual.timestamp, model.id, "account", index, context)
     }
 
     private func compareTransfer(
@@ -179,48 +178,57 @@ extension LedgerModel {
         index: Int,
         _ context: Context
     ) throws(ReconcileError) {
-        let id = hexID(model.id)
-        let fields: [(String, UInt128, UInt128)] = [
-            ("debit_account_id", model.debitAccountID, actual.debitAccountID),
-            ("credit_account_id", model.creditAccountID, actual.creditAccountID),
-            ("amount", model.amount, actual.amount),
-            ("pending_id", model.pendingID, actual.pendingID),
-            ("user_data_128", model.userData128, actual.userData128),
-            ("user_data_64", UInt128(model.userData64), UInt128(actual.userData64)),
-            ("user_data_32", UInt128(model.userData32), UInt128(actual.userData32)),
-            ("timeout", UInt128(model.timeout), UInt128(actual.timeout)),
-            ("ledger", UInt128(model.ledger), UInt128(actual.ledger)),
-            ("code", UInt128(model.code), UInt128(actual.code)),
-            ("flags", UInt128(model.flags.rawValue), UInt128(actual.flags.rawValue)),
-        ]
-        for (name, expected, got) in fields where expected != got {
+        func check<Value: BinaryInteger>(
+            _ name: String,
+            _ expected: Value,
+            _ got: Value
+        ) throws(ReconcileError) {
+            guard expected != got else { return }
             throw context.error(
                 .wrongField,
                 index,
-                "\(name) of transfer \(id)",
+                "\(name) of transfer \(hexID(model.id))",
                 "\(expected)",
                 "\(got)"
             )
         }
-        try checkTimestamp(model.timestamp, actual.timestamp, "transfer \(id)", index, context)
+        try check("debit_account_id", model.debitAccountID, actual.debitAccountID)
+        try check("credit_account_id", model.creditAccountID, actual.creditAccountID)
+        try check("amount", model.amount, actual.amount)
+        try check("pending_id", model.pendingID, actual.pendingID)
+        try check("user_data_128", model.userData128, actual.userData128)
+        try check("user_data_64", model.userData64, actual.userData64)
+        try check("user_data_32", model.userData32, actual.userData32)
+        try check("timeout", model.timeout, actual.timeout)
+        try check("ledger", model.ledger, actual.ledger)
+        try check("code", model.code, actual.code)
+        try check("flags", model.flags.rawValue, actual.flags.rawValue)
+        try checkTimestamp(model.timestamp, actual.timestamp, model.id, "transfer", index, context)
     }
 
     /// A looked-up timestamp is never 0 and equals the one creation reported, if it did.
     private func checkTimestamp(
         _ known: UInt64,
         _ actual: UInt64,
+        _ id: UInt128,
         _ what: String,
         _ index: Int,
         _ context: Context
     ) throws(ReconcileError) {
         if actual == 0 {
-            throw context.error(.wrongTimestamp, index, "timestamp of \(what)", "non-zero", "0")
+            throw context.error(
+                .wrongTimestamp,
+                index,
+                "timestamp of \(what) \(hexID(id))",
+                "non-zero",
+                "0"
+            )
         }
         if known != 0 && known != actual {
             throw context.error(
                 .wrongTimestamp,
                 index,
-                "timestamp of \(what)",
+                "timestamp of \(what) \(hexID(id))",
                 "\(known)",
                 "\(actual)"
             )

@@ -91,7 +91,7 @@ public struct LedgerModel: Sendable {
         }
         guard expected == .created else { return }
         try checkCreatedTimestamp(result.timestamp, index: index, context)
-        _ = applyAccount(account, timestamp: result.timestamp)
+        insertCreatedAccount(account, timestamp: result.timestamp)
     }
 
     private mutating func createTransfer(
@@ -112,7 +112,7 @@ public struct LedgerModel: Sendable {
         }
         guard expected == .created else { return }
         try checkCreatedTimestamp(result.timestamp, index: index, context)
-        _ = applyTransfer(transfer, timestamp: result.timestamp)
+        insertCreatedTransfer(transfer, timestamp: result.timestamp)
     }
 
     /// A created object's timestamp, when the driver reports one (non-zero), must exceed every
@@ -148,19 +148,27 @@ public struct LedgerModel: Sendable {
     @discardableResult
     mutating func applyAccount(_ account: Account, timestamp: UInt64) -> CreateAccountStatus {
         let status = LedgerRules.status(creating: account, existing: self.account(id: account.id))
-        guard status == .created else { return status }
+        if status == .created { insertCreatedAccount(account, timestamp: timestamp) }
+        return status
+    }
+
+    private mutating func insertCreatedAccount(_ account: Account, timestamp: UInt64) {
         var created = account
         created.timestamp = timestamp
         accountPositions[account.id] = accounts.count
         accounts.append(created)
-        return status
     }
 
     /// Predicts `transfer`'s status and, when created, applies it to both balances.
     @discardableResult
     mutating func applyTransfer(_ transfer: Transfer, timestamp: UInt64) -> CreateTransferStatus {
         let status = transferStatus(transfer)
-        guard status == .created else { return status }
+        if status == .created { insertCreatedTransfer(transfer, timestamp: timestamp) }
+        return status
+    }
+
+    /// Applies a transfer the rules said is created: both balances, and the ring.
+    private mutating func insertCreatedTransfer(_ transfer: Transfer, timestamp: UInt64) {
         guard let debit = accountPositions[transfer.debitAccountID],
             let credit = accountPositions[transfer.creditAccountID]
         else { preconditionFailure("a created transfer names two known accounts") }
@@ -171,7 +179,6 @@ public struct LedgerModel: Sendable {
         recentTransfers.insert(created, sequence: transferSequence)
         transferSequence += 1
         transfersCreated += 1
-        return status
     }
 
     mutating func recordAccountTimestamp(_ timestamp: UInt64, id: UInt128) {

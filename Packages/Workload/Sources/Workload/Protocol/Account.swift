@@ -95,22 +95,26 @@ public struct Account: Sendable, Hashable {
     /// Decodes an account from exactly 128 bytes.
     public init(decoding bytes: ArraySlice<UInt8>) throws(ProtocolError) {
         try requireByteCount(bytes, Self.byteCount, "an Account")
-        self = bytes.withUnsafeBytes { raw in
-            Account(
-                id: raw.littleEndian(at: 0, as: UInt128.self),
-                debitsPending: raw.littleEndian(at: 16, as: UInt128.self),
-                debitsPosted: raw.littleEndian(at: 32, as: UInt128.self),
-                creditsPending: raw.littleEndian(at: 48, as: UInt128.self),
-                creditsPosted: raw.littleEndian(at: 64, as: UInt128.self),
-                userData128: raw.littleEndian(at: 80, as: UInt128.self),
-                userData64: raw.littleEndian(at: 96, as: UInt64.self),
-                userData32: raw.littleEndian(at: 104, as: UInt32.self),
-                reserved: raw.littleEndian(at: 108, as: UInt32.self),
-                ledger: raw.littleEndian(at: 112, as: UInt32.self),
-                code: raw.littleEndian(at: 116, as: UInt16.self),
-                flags: AccountFlags(rawValue: raw.littleEndian(at: 118, as: UInt16.self)),
-                timestamp: raw.littleEndian(at: 120, as: UInt64.self)
-            )
-        }
+        self = bytes.withUnsafeBytes { Self.load(from: $0, at: 0) }
+    }
+
+    /// Reads an account at `offset` of `raw` (the caller checked the size).
+    @inline(__always)
+    static func load(from raw: UnsafeRawBufferPointer, at offset: Int) -> Self {
+        Account(
+            id: raw.littleEndian(at: offset, as: UInt128.self),
+            debitsPending: raw.littleEndian(at: offset + 16, as: UInt128.self),
+            debitsPosted: raw.littleEndian(at: offset + 32, as: UInt128.self),
+            creditsPending: raw.littleEndian(at: offset + 48, as: UInt128.self),
+            creditsPosted: raw.littleEndian(at: offset + 64, as: UInt128.self),
+            userData128: raw.littleEndian(at: offset + 80, as: UInt128.self),
+            userData64: raw.littleEndian(at: offset + 96, as: UInt64.self),
+            userData32: raw.littleEndian(at: offset + 104, as: UInt32.self),
+            reserved: raw.littleEndian(at: offset + 108, as: UInt32.self),
+            ledger: raw.littleEndian(at: offset + 112, as: UInt32.self),
+            code: raw.littleEndian(at: offset + 116, as: UInt16.self),
+            flags: AccountFlags(rawValue: raw.littleEndian(at: offset + 118, as: UInt16.self)),
+            timestamp: raw.littleEndian(at: offset + 120, as: UInt64.self)
+        )
     }
 }

@@ -158,14 +158,20 @@ public struct DriverReply: Sendable, Hashable {
         )
         switch operation {
         case .createAccounts, .createTransfers:
-            let results = try decodeArray(payload, CreateResult.byteCount, "create results") {
-                slice throws(ProtocolError) in try CreateResult(decoding: slice)
-            }
+            let results = try decodeArray(
+                payload,
+                CreateResult.byteCount,
+                "create results",
+                CreateResult.load
+            )
             return Self(.createResults(results))
         case .createAccountsSparse, .createTransfersSparse:
-            let results = try decodeArray(payload, ErrorResult.byteCount, "error results") {
-                slice throws(ProtocolError) in try ErrorResult(decoding: slice)
-            }
+            let results = try decodeArray(
+                payload,
+                ErrorResult.byteCount,
+                "error results",
+                ErrorResult.load
+            )
             try checkIndexes(results, eventCount: eventCount, operation: operation)
             return Self(.errorResults(results))
         case .lookupAccounts:

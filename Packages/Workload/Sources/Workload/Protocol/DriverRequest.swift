@@ -201,34 +201,31 @@ extension DriverProtocol {
     /// Decodes a whole number of 128-byte accounts.
     public static func decodeAccounts(_ bytes: ArraySlice<UInt8>) throws(ProtocolError) -> [Account]
     {
-        try decodeArray(bytes, Account.byteCount, "accounts") { slice throws(ProtocolError) in
-            try Account(decoding: slice)
-        }
+        try decodeArray(bytes, Account.byteCount, "accounts", Account.load)
     }
 
     /// Decodes a whole number of 128-byte transfers.
     public static func decodeTransfers(
         _ bytes: ArraySlice<UInt8>
     ) throws(ProtocolError) -> [Transfer] {
-        try decodeArray(bytes, Transfer.byteCount, "transfers") { slice throws(ProtocolError) in
-            try Transfer(decoding: slice)
-        }
+        try decodeArray(bytes, Transfer.byteCount, "transfers", Transfer.load)
     }
 
     /// Decodes a whole number of 16-byte little-endian ids.
     public static func decodeIDs(_ bytes: ArraySlice<UInt8>) throws(ProtocolError) -> [UInt128] {
-        try decodeArray(bytes, 16, "ids") { slice throws(ProtocolError) in
-            slice.withUnsafeBytes { $0.littleEndian(at: 0, as: UInt128.self) }
+        try decodeArray(bytes, 16, "ids") { raw, offset in
+            raw.littleEndian(at: offset, as: UInt128.self)
         }
     }
 }
 
-/// Splits `bytes` into `elementByteCount`-sized pieces and decodes each.
+/// Decodes `bytes` as a whole number of `elementByteCount`-sized elements, each read by `load`
+/// at its offset (one pass over the bytes, one allocation).
 func decodeArray<Element>(
     _ bytes: ArraySlice<UInt8>,
     _ elementByteCount: Int,
     _ what: String,
-    _ decodeOne: (ArraySlice<UInt8>) throws(ProtocolError) -> Element
+    _ load: (UnsafeRawBufferPointer, Int) -> Element
 ) throws(ProtocolError) -> [Element] {
     guard bytes.count.isMultiple(of: elementByteCount) else {
         throw ProtocolError(
@@ -237,12 +234,14 @@ func decodeArray<Element>(
         )
     }
     let count = bytes.count / elementByteCount
-    var elements: [Element] = []
-    elements.reserveCapacity(count)
-    var start = bytes.startIndex
-    for _ in 0..<count {
-        elements.append(try decodeOne(bytes[start..<(start + elementByteCount)]))
-        start += elementByteCount
+    return bytes.withUnsafeBytes { raw in
+        [Element](unsafeUninitializedCapacity: count) { buffer, initializedCount in
+            for index in 0..<count {
+                (buffer.baseAddress.unsafelyUnwrapped + index).initialize(
+                    to: load(raw, index * elementByteCount)
+                )
+            }
+            initializedCount = count
+        }
     }
-    return elements
 }

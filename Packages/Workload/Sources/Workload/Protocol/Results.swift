@@ -44,13 +44,17 @@ public struct CreateResult: Sendable, Hashable {
     /// Decodes a result from exactly 16 bytes.
     public init(decoding bytes: ArraySlice<UInt8>) throws(ProtocolError) {
         try requireByteCount(bytes, Self.byteCount, "a CreateResult")
-        self = bytes.withUnsafeBytes { raw in
-            CreateResult(
-                timestamp: raw.littleEndian(at: 0, as: UInt64.self),
-                status: raw.littleEndian(at: 8, as: UInt32.self),
-                reserved: raw.littleEndian(at: 12, as: UInt32.self)
-            )
-        }
+        self = bytes.withUnsafeBytes { Self.load(from: $0, at: 0) }
+    }
+
+    /// Reads a result at `offset` of `raw` (the caller checked the size).
+    @inline(__always)
+    static func load(from raw: UnsafeRawBufferPointer, at offset: Int) -> Self {
+        CreateResult(
+            timestamp: raw.littleEndian(at: offset, as: UInt64.self),
+            status: raw.littleEndian(at: offset + 8, as: UInt32.self),
+            reserved: raw.littleEndian(at: offset + 12, as: UInt32.self)
+        )
     }
 }
 
@@ -86,11 +90,15 @@ public struct ErrorResult: Sendable, Hashable {
     /// Decodes a result from exactly 8 bytes.
     public init(decoding bytes: ArraySlice<UInt8>) throws(ProtocolError) {
         try requireByteCount(bytes, Self.byteCount, "an ErrorResult")
-        self = bytes.withUnsafeBytes { raw in
-            ErrorResult(
-                index: raw.littleEndian(at: 0, as: UInt32.self),
-                status: raw.littleEndian(at: 4, as: UInt32.self)
-            )
-        }
+        self = bytes.withUnsafeBytes { Self.load(from: $0, at: 0) }
+    }
+
+    /// Reads a result at `offset` of `raw` (the caller checked the size).
+    @inline(__always)
+    static func load(from raw: UnsafeRawBufferPointer, at offset: Int) -> Self {
+        ErrorResult(
+            index: raw.littleEndian(at: offset, as: UInt32.self),
+            status: raw.littleEndian(at: offset + 4, as: UInt32.self)
+        )
     }
 }
