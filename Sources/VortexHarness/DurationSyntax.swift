@@ -64,6 +64,13 @@ public enum DurationSyntax {
         return .nanoseconds(totalNanoseconds)
     }
 
+    /// Formats a duration rounded to whole milliseconds (`10s223ms`), for logs.
+    public static func formatMilliseconds(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        let milliseconds = max(0, seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+        return format(.milliseconds(milliseconds))
+    }
+
     /// Formats a duration in the same syntax, largest units first (`1m30s`, `250ms`, `0s`).
     public static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components

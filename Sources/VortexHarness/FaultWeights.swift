@@ -93,6 +93,11 @@ public struct FaultWeights: Sendable, Hashable {
         self.weights = weights
     }
 
+    /// Sets the weight of `kind` to 0.
+    public mutating func disable(_ kind: FaultKind) {
+        weights[kind] = 0
+    }
+
     /// Whether any action that creates a fault can ever be drawn.
     public var injectsFaults: Bool {
         FaultKind.allCases.contains { $0.injectsFault && self[$0] > 0 }

@@ -27,11 +27,11 @@ public enum LivenessViolation: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noProgress(let periodStart, let now):
-            "no request finished in \(DurationSyntax.format(now - periodStart)) of tolerable faults"
+            "no request finished in \(DurationSyntax.formatMilliseconds(now - periodStart)) of tolerable faults"
         case .slowRequest(let spent):
-            "a request took \(DurationSyntax.format(spent)) during tolerable faults"
+            "a request took \(DurationSyntax.formatMilliseconds(spent)) during tolerable faults"
         case .stuckRequest(let spent):
-            "a request has been in flight for \(DurationSyntax.format(spent)) during tolerable faults"
+            "a request has been in flight for \(DurationSyntax.formatMilliseconds(spent)) during tolerable faults"
         }
     }
 }

@@ -65,9 +65,18 @@ public struct RunConfiguration: Sendable {
                 "--faults '\(options.faults)' is not a fault backend; use proxy, netem or none"
             )
         }
-        var weights = FaultWeights.defaults(for: faults)
-        try weights.apply(overrides: options.faultWeights, backend: faults)
         let target = try loadTarget(options.target)
+        var weights = FaultWeights.defaults(for: faults)
+        if faults == .proxy && target.corruptiblePorts.isEmpty {
+            weights.disable(.corrupt)
+        }
+        try weights.apply(overrides: options.faultWeights, backend: faults)
+        if faults == .proxy && target.corruptiblePorts.isEmpty && weights[.corrupt] > 0 {
+            throw ConfigurationError(
+                "--fault-weight corrupt: target \(target.name) has no corruptible ports for the "
+                    + "proxy backend; use --faults netem or drop the override"
+            )
+        }
         let tigerbeetle = try checkTigerBeetle(
             options.tigerbeetleExecutable,
             target: target,

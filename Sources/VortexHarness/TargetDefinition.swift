@@ -28,6 +28,11 @@ public struct TargetDefinition: Sendable, Hashable {
     public var ports: [String]
     /// The ports the proxy backend interposes on: a non-empty subset of ``ports``.
     public var proxiedPorts: [String]
+    /// The proxied ports whose traffic the proxy backend may corrupt: those whose protocol
+    /// detects corruption (TigerBeetle checksums every message; etcd's HTTP/JSON client API does
+    /// not, so only its peer port is corruptible). Netem corrupts packets, which TCP's checksum
+    /// catches, so it ignores this list.
+    public var corruptiblePorts: [String]
     /// Run once per replica before its first start (e.g. `tigerbeetle format`); nil for none.
     public var prepare: CommandTemplate?
     /// Starts replica i; also used for every restart.
@@ -53,6 +58,7 @@ public struct TargetDefinition: Sendable, Hashable {
         summary: String,
         ports: [String],
         proxiedPorts: [String],
+        corruptiblePorts: [String]? = nil,
         prepare: CommandTemplate?,
         start: CommandTemplate,
         startupGrace: Duration,
@@ -61,6 +67,12 @@ public struct TargetDefinition: Sendable, Hashable {
         cluster: UInt64 = 0
     ) throws(ConfigurationError) {
         try Self.checkPorts(ports: ports, proxiedPorts: proxiedPorts, target: name)
+        for port in corruptiblePorts ?? [] where !proxiedPorts.contains(port) {
+            throw ConfigurationError(
+                "target \(name): corruptible port '\(port)' is not one of its proxied ports "
+                    + "(\(proxiedPorts.joined(separator: ", ")))"
+            )
+        }
         guard ports.contains(driver.addressesPort) else {
             throw ConfigurationError(
                 "target \(name): driver.addresses-port '\(driver.addressesPort)' is not one of "
@@ -88,6 +100,7 @@ public struct TargetDefinition: Sendable, Hashable {
         self.summary = summary
         self.ports = ports
         self.proxiedPorts = proxiedPorts
+        self.corruptiblePorts = corruptiblePorts ?? proxiedPorts
         self.prepare = prepare
         self.start = start
         self.startupGrace = startupGrace

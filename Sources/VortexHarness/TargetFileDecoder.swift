@@ -7,7 +7,7 @@ struct TargetFileDecoder {
     let path: String
 
     private static let topKeys: Set<String> = [
-        "name", "description", "ports", "proxied-ports", "startup-grace",
+        "name", "description", "ports", "proxied-ports", "corruptible-ports", "startup-grace",
         "max-events-per-request", "cluster", "replica", "driver",
     ]
     private static let replicaKeys: Set<String> = ["prepare", "start"]
@@ -20,6 +20,8 @@ struct TargetFileDecoder {
         let summary = try optionalString(fields, "description") ?? "target file \(path)"
         let ports = try stringList(fields, "ports")
         let proxiedPorts = try stringList(fields, "proxied-ports")
+        let corruptiblePorts =
+            fields["corruptible-ports"] == nil ? nil : try stringList(fields, "corruptible-ports")
         let startupGrace = try optionalString(fields, "startup-grace").map {
             (text) throws(ConfigurationError) -> Duration in
             try DurationSyntax.parse(text, name: "\(path): startup-grace")
@@ -49,6 +51,7 @@ struct TargetFileDecoder {
                 summary: summary,
                 ports: ports,
                 proxiedPorts: proxiedPorts,
+                corruptiblePorts: corruptiblePorts,
                 prepare: prepare,
                 start: start,
                 startupGrace: startupGrace ?? .seconds(5),

@@ -10,7 +10,8 @@ public enum TargetListing {
         var lines = ["\(target.name): \(target.summary)"]
         lines.append(
             "  ports: \(target.ports.joined(separator: ", ")) (proxied: "
-                + "\(target.proxiedPorts.joined(separator: ", ")))"
+                + "\(target.proxiedPorts.joined(separator: ", ")); corruptible: "
+                + "\(target.corruptiblePorts.joined(separator: ", ")))"
         )
         lines.append(
             "  startup-grace: \(DurationSyntax.format(target.startupGrace)), "

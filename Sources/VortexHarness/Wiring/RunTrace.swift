@@ -1,0 +1,114 @@
+// The run's Chrome trace (docs/trace.md "What the harness records"): one track per replica
+// (pid = index), plus supervisor, workload and network (pid = 6, 7, 8 as the original's
+// replicas_max + 0, 1, 2); spans while a replica is terminated or stopped and while network
+// faults are active; every request as a complete event; failures as global instants.
+
+import ChromeTrace
+import Synchronization
+import Workload
+
+/// Records the harness's events into a TraceWriter, keeping spans paired.
+final class RunTrace: Sendable {
+    static let supervisorPid = ClusterLayout.replicaCountMax
+    static let workloadPid = ClusterLayout.replicaCountMax + 1
+    static let networkPid = ClusterLayout.replicaCountMax + 2
+
+    private enum ReplicaSpan { case none, stopped, terminated }
+    private struct State {
+        var replicaSpans: [ReplicaSpan]
+        var networkSpanOpen = false
+    }
+    let writer: TraceWriter
+    private let state: Mutex<State>
+
+    init(path: String, replicaCount: Int) throws {
+        writer = try TraceWriter(path: path)
+        state = Mutex(State(replicaSpans: Array(repeating: .none, count: replicaCount)))
+        for replica in 0..<replicaCount {
+            writer.setProcessName("replica \(replica)", pid: replica)
+            writer.setProcessSortIndex(replica, pid: replica)
+        }
+        writer.setProcessName("supervisor", pid: Self.supervisorPid)
+        writer.setProcessName("workload", pid: Self.workloadPid)
+        writer.setProcessName("network", pid: Self.networkPid)
+    }
+
+    /// Records a replica's state change caused by a fault decision.
+    func replica(_ replica: Int, became state: ReplicaFaultState) {
+        self.state.withLock { current in
+            switch current.replicaSpans[replica] {
+            case .none: break
+            case .stopped: writer.endSpan("stopped", pid: replica)
+            case .terminated: writer.endSpan("terminated", pid: replica)
+            }
+            switch state {
+            case .running:
+                current.replicaSpans[replica] = .none
+            case .paused:
+                writer.beginSpan("stopped", pid: replica, args: ["signal": "SIGSTOP"])
+                current.replicaSpans[replica] = .stopped
+            case .terminated:
+                writer.beginSpan("terminated", pid: replica, args: ["signal": "SIGKILL"])
+                current.replicaSpans[replica] = .terminated
+            }
+        }
+    }
+
+    /// Records the active network faults (a new set ends the previous span).
+    func network(_ faults: NetworkFaults) {
+        state.withLock { current in
+            if current.networkSpanOpen {
+                writer.endSpan("network_faults", pid: Self.networkPid)
+                current.networkSpanOpen = false
+            }
+            guard !faults.isHealed else { return }
+            writer.beginSpan(
+                "network_faults",
+                pid: Self.networkPid,
+                args: [
+                    "delay_ms": .int(faults.delay?.delayMs ?? 0),
+                    "jitter_ms": .int(faults.delay?.jitterMs ?? 0),
+                    "corruption_percent": .int(faults.corruptionPercent ?? 0),
+                    "loss_percent": .int(faults.lossPercent ?? 0),
+                    "isolated_replica": .int(faults.isolatedReplica ?? -1),
+                ]
+            )
+            current.networkSpanOpen = true
+        }
+    }
+
+    /// Records a finished request.
+    func request(_ record: ProgressRecord) {
+        writer.complete(
+            "request",
+            pid: Self.workloadPid,
+            start: record.startMonotonic,
+            end: record.endMonotonic,
+            args: [
+                "command": .string(record.command.rawValue),
+                "events": .int(record.eventCount),
+                "results": .int(record.resultCount),
+            ]
+        )
+    }
+
+    /// Marks a supervisor event (a process started or ended) on the supervisor track.
+    func supervisorEvent(_ text: String) {
+        writer.instant("supervisor", pid: Self.supervisorPid, args: ["event": .string(text)])
+    }
+
+    /// Marks the failure that decided the run.
+    func failure(_ reason: ExitReason, _ message: String) {
+        writer.instant(
+            "test_failure",
+            pid: Self.supervisorPid,
+            scope: .global,
+            args: ["reason": .string(reason.description), "message": .string(message)]
+        )
+    }
+
+    /// Closes every span and the file.
+    func close() throws {
+        try writer.close()
+    }
+}

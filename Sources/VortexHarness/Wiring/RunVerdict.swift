@@ -1,0 +1,44 @@
+// The verdict of a run, decided once: the first failure wins (later ones are logged only), and a
+// pass is recorded only when the duration elapsed without a failure. Any task may report.
+
+import Synchronization
+
+/// First-failure-wins verdict shared by the run's tasks.
+final class RunVerdict: Sendable {
+    private struct State {
+        var failure: (reason: ExitReason, message: String)?
+        var passed = false
+    }
+    private let state = Mutex(State())
+
+    /// Records a failure; returns true when it is the first.
+    @discardableResult
+    func fail(_ reason: ExitReason, _ message: String) -> Bool {
+        precondition(reason != .pass, "a failure has a failing reason")
+        return state.withLock { state in
+            guard state.failure == nil else { return false }
+            state.failure = (reason, message)
+            return true
+        }
+    }
+
+    /// Records that the test duration elapsed.
+    func pass() {
+        state.withLock { $0.passed = true }
+    }
+
+    /// Whether a failure has been recorded.
+    var hasFailed: Bool { state.withLock { $0.failure != nil } }
+
+    /// Whether the run is over (passed or failed).
+    var isDecided: Bool { state.withLock { $0.failure != nil || $0.passed } }
+
+    /// The final reason and message.
+    var outcome: (reason: ExitReason, message: String) {
+        state.withLock { state in
+            if let failure = state.failure { return failure }
+            if state.passed { return (.pass, "test duration elapsed, every reply reconciled") }
+            return (.internalError, "the run ended without a verdict")
+        }
+    }
+}
