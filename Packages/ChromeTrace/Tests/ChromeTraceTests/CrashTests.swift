@@ -3,6 +3,7 @@
 // must parse once `]` is appended, with every flushed event present, as Perfetto and
 // chrome://tracing load such an unterminated array.
 
+import ChromeTrace
 import Foundation
 import Testing
 
@@ -59,5 +60,42 @@ struct CrashTests {
         let repairedPath = directory.file("repaired.trace")
         try repaired.write(toFile: repairedPath, atomically: false, encoding: .utf8)
         try expectPythonParses(repairedPath)
+    }
+
+    @Test("a trace cut at any byte loads after the repair docs/trace.md gives")
+    func cutAnywhere() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("cut.trace")
+        let trace = try TraceWriter(path: path)
+        trace.setProcessName("replica 0", pid: 0)
+        for index in 0..<20 {
+            trace.instant("tick", pid: 0, args: ["index": .int(index), "text": "a,\n}]"])
+        }
+        try trace.flush()
+        let text = Array(try readText(path).utf8)
+        let allEvents = try parseEvents(String(decoding: text, as: UTF8.self) + "]")
+        var repairedCount = 0
+        for cut in 2...text.count {
+            let prefix = String(decoding: text[..<cut], as: UTF8.self)
+            if (try? parseEvents(prefix + "]")) != nil {
+                continue
+            }
+            // sed '$d' | sed '$ s/,$//', then append ']'.
+            var lines = prefix.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.removeLast()
+            if let last = lines.last, last.hasSuffix(",") {
+                lines[lines.count - 1] = last.dropLast()
+            }
+            let repaired = lines.joined(separator: "\n") + "]"
+            let events = try parseEvents(repaired)
+            // Every event followed by a newline was complete; only the last one may be lost.
+            let newlineCount = prefix.utf8.count { $0 == UInt8(ascii: "\n") }
+            #expect(events.count >= newlineCount - 1, "cut at \(cut)")
+            #expect(events.count <= allEvents.count)
+            repairedCount += 1
+        }
+        #expect(repairedCount > 0, "some cuts need the repair")
+        try trace.close()
     }
 }
