@@ -177,6 +177,19 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         #expect(error?.exitCode == 16)
     }
 
+    @Test func driverNotReadingTimesOutTheWrite() async throws {
+        let handle = try DriverHandle(command: fixtureCommand("bad_driver.py", ["never-read"]))
+        // Larger than a pipe's buffer: the write cannot complete while nobody reads.
+        let large = DriverRequest.lookupAccounts((1...8189).map { UInt128($0) })
+        let error = await sendError(handle, large, timeout: .seconds(1))
+        await handle.kill()
+        guard case .timedOut(let operation, _, _) = error else {
+            Issue.record("expected a timeout, got \(String(describing: error))")
+            return
+        }
+        #expect(operation == .lookupAccounts)
+    }
+
     @Test func driverClosingStdinFailsTheWrite() async throws {
         let handle = try DriverHandle(command: fixtureCommand("bad_driver.py", ["close-stdin"]))
         // Larger than a pipe's buffer: the write blocks until the driver reads or closes.

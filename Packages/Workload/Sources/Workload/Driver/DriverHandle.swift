@@ -67,14 +67,18 @@ public actor DriverHandle {
     ) async throws(DriverError) -> DriverReply {
         precondition(!finished, "send after finish")
         if let failure { throw failure }
+        // One deadline for the whole exchange: a driver that stops reading its stdin blocks the
+        // write of a large request just as a silent one blocks the read.
+        let deadline = ContinuousClock.now + timeout
+        let timedOut = DriverError.timedOut(
+            operation: request.operation,
+            eventCount: request.eventCount,
+            after: timeout
+        )
         do {
             try await checkNoStrayOutput()
-            try await write(request.encode())
-            let reply = try await readReply(
-                for: request,
-                deadline: .now + timeout,
-                timeout: timeout
-            )
+            try await write(request.encode(), deadline: deadline, timedOut: timedOut)
+            let reply = try await readReply(for: request, deadline: deadline, timedOut: timedOut)
             requestsAnswered += 1
             return reply
         } catch {
@@ -124,10 +128,42 @@ public actor DriverHandle {
 
     // MARK: Framing
 
-    private func write(_ bytes: [UInt8]) async throws(DriverError) {
-        do {
-            try await input.write(bytes)
-        } catch {
+    private enum WriteOutcome: Sendable {
+        case written
+        case failed(ProcessControlError)
+        case deadlinePassed
+    }
+
+    /// Writes all of `bytes` or fails: the deadline cancels the write.
+    private func write(
+        _ bytes: [UInt8],
+        deadline: ContinuousClock.Instant,
+        timedOut: DriverError
+    ) async throws(DriverError) {
+        let input = self.input
+        let outcome = await withTaskGroup(of: WriteOutcome.self) { group in
+            group.addTask {
+                do throws(ProcessControlError) {
+                    try await input.write(bytes)
+                    return .written
+                } catch {
+                    return .failed(error)
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(until: deadline, clock: .continuous)
+                return .deadlinePassed
+            }
+            let first = await group.next() ?? .deadlinePassed
+            group.cancelAll()
+            return first
+        }
+        switch outcome {
+        case .written:
+            return
+        case .deadlinePassed:
+            throw timedOut
+        case .failed(let error):
             if let termination = await exitSoon() { throw .exited(termination) }
             throw .requestWriteFailed(error.description)
         }
@@ -136,13 +172,8 @@ public actor DriverHandle {
     private func readReply(
         for request: DriverRequest,
         deadline: ContinuousClock.Instant,
-        timeout: Duration
+        timedOut: DriverError
     ) async throws(DriverError) -> DriverReply {
-        let timedOut = DriverError.timedOut(
-            operation: request.operation,
-            eventCount: request.eventCount,
-            after: timeout
-        )
         let header = try await read(
             exactly: DriverProtocol.replyHeaderByteCount,
             deadline: deadline,

@@ -35,6 +35,9 @@ def created_reply(count):
 
 if mode == "exit-at-start":
     sys.exit(3)
+if mode == "never-read":
+    time.sleep(60)
+    sys.exit(0)
 if mode == "close-stdin":
     os.close(0)
     time.sleep(60)
