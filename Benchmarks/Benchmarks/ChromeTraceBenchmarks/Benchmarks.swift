@@ -148,6 +148,31 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Two tasks writing at once share the writer's mutex: 500 events each per sample.
+    Benchmark(
+        "instant, 2 small args, 2 tasks at once: TraceWriter",
+        closure: { benchmark in
+            let writer = currentWriter()
+            let eventsPerTask = benchmark.scaledIterations.count / 2
+            await withTaskGroup(of: Void.self) { group in
+                for task in 0..<2 {
+                    group.addTask {
+                        for _ in 0..<eventsPerTask {
+                            writer.instant(
+                                "tick",
+                                pid: 6,
+                                tid: task,
+                                args: ["replica": 2, "reason": "killed"]
+                            )
+                        }
+                    }
+                }
+            }
+        },
+        setup: openWriter,
+        teardown: closeWriter
+    )
+
     // The harness's own cost per 1,000-iteration sample (its mallocs included), to subtract.
     Benchmark("empty loop (measurement floor)") { benchmark in
         for index in benchmark.scaledIterations {
