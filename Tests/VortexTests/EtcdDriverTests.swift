@@ -253,6 +253,55 @@ struct EtcdDriverTests {
         #expect(driver.finish().status == 0)
     }
 
+    @Test func aCommitWhoseAnswerIsLostIsNotAppliedTwice() throws {
+        let cluster = try EtcdTestCluster(memberCount: 3)
+        defer { cluster.stop() }
+        let relay = try EtcdReplyDropper(targetPort: cluster.members[0].clientPort)
+        defer { relay.stop() }
+        let others = cluster.members.dropFirst().map { String($0.clientPort) }
+        let driver = try EtcdDriverProcess(
+            addresses: ([String(relay.port)] + others).joined(separator: ","),
+            logPath: cluster.directory + "/driver.log"
+        )
+        defer { driver.kill() }
+        let accounts = (1...8).map { account(UInt128($0) << 64) }
+        let created = try createResults(driver.call(.createAccounts(accounts)))
+        #expect(created.allSatisfy { $0.status == CreateAccountStatus.created.rawValue })
+
+        // etcd commits these transfers, the relay swallows the answer: the driver retries on
+        // the next member and must answer from the stored results, not apply them again.
+        var debits = [UInt128: UInt128]()
+        var credits = [UInt128: UInt128]()
+        let transfers = (0..<200).map { index -> Transfer in
+            let debit = accounts[index % 8].id
+            let credit = accounts[(index * 3 + 1) % 8].id
+            let amount = (UInt128(index) << 70) + 1
+            return transfer(UInt128(10_000 + index), from: debit, to: credit, amount: amount)
+        }
+        for event in transfers where event.debitAccountID != event.creditAccountID {
+            debits[event.debitAccountID, default: 0] += event.amount
+            credits[event.creditAccountID, default: 0] += event.amount
+        }
+        relay.arm()
+        let results = try createResults(driver.call(.createTransfers(transfers)))
+        #expect(relay.droppedCount == 1, "the commit's answer was swallowed")
+        let expected = transfers.map {
+            $0.debitAccountID == $0.creditAccountID
+                ? CreateTransferStatus.accountsMustBeDifferent : .created
+        }
+        #expect(results.map(\.status) == expected.map(\.rawValue))
+        #expect(driver.log.contains("was applied already"), "the retry found the stored reply")
+
+        guard
+            case .accounts(let found) = try driver.call(.lookupAccounts(accounts.map(\.id))).results
+        else { throw EtcdTestError(description: "lookup_accounts did not return accounts") }
+        for account in found {
+            #expect(account.debitsPosted == debits[account.id, default: 0])
+            #expect(account.creditsPosted == credits[account.id, default: 0])
+        }
+        #expect(driver.finish().status == 0)
+    }
+
     /// The member the driver talks to: the target of its last fail-over, else the first one.
     private func memberInUse(_ log: String, _ cluster: EtcdTestCluster) -> Int {
         guard let line = log.split(separator: "\n").last(where: { $0.contains("switching from") }),
