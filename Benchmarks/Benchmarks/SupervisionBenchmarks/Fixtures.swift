@@ -202,45 +202,30 @@ final class ProcessRestartFixture: Sendable {
 }
 
 /// A one-for-one supervisor whose permanent child is /bin/true: it exits at once and is
-/// restarted at once, so consecutive exits are one full restart cycle (spawn, exec, exit, reap,
-/// restart decision), the same work as spawn+wait of /bin/true plus supervision.
-final class ProcessCycleFixture: Sendable {
-    let exits = Arrivals()
-    private let running = Mutex<RunningSupervisor?>(nil)
-    private let listener = Mutex<Task<Void, Never>?>(nil)
-
-    func start() async throws {
+/// restarted at once, so the time between consecutive `exited` events (timestamps from the
+/// supervisor's own clock) is one full restart cycle: spawn, exec, exit, reap, restart decision.
+/// That is the work of spawn+wait of /bin/true plus what supervision adds.
+enum ProcessCycle {
+    /// The durations of `count` consecutive restart cycles.
+    static func measure(count: Int) async throws -> [Duration] {
+        precondition(count > 0, "measure at least one cycle")
         let child = ChildSpec.process("worker", command: Command("/bin/true"))
         let supervisor = Supervisor(restartBenchSpec(child))
         let events = supervisor.events()
-        let exits = exits
-        listener.withLock {
-            $0 = Task {
-                for await event in events where event.path.id == "worker" {
-                    if case .exited = event.kind { exits.arrive() }
+        let collector = Task {
+            var exits: [Duration] = []
+            for await event in events where event.path.id == "worker" {
+                if case .exited = event.kind {
+                    exits.append(event.timestamp)
+                    if exits.count == count + 1 { break }
                 }
             }
+            return exits
         }
-        let runningSupervisor = try await RunningSupervisor(supervisor)
-        running.withLock { $0 = runningSupervisor }
-    }
-
-    /// Returns at the next exit of the child.
-    func awaitNextCycle() async {
-        await exits.wait(until: exits.count + 1)
-    }
-
-    func stop() async {
-        let supervisor = running.withLock { state in
-            defer { state = nil }
-            return state
-        }
-        await supervisor?.stop()
-        let listenerTask = listener.withLock { state in
-            defer { state = nil }
-            return state
-        }
-        await listenerTask?.value
+        let running = try await RunningSupervisor(supervisor)
+        let exits = await collector.value
+        await running.stop()
+        return zip(exits.dropFirst(), exits).map { $0 - $1 }
     }
 }
 
