@@ -14,7 +14,9 @@ struct Vortex: AsyncParsableCommand {
             it, and injects process and network faults from a seeded schedule.
             """,
         version: VortexVersion.current,
-        subcommands: [RunCommand.self, TargetsCommand.self, NetemCheckCommand.self]
+        subcommands: [
+            RunCommand.self, TargetsCommand.self, ProxyCommand.self, NetemCheckCommand.self,
+        ]
     )
 
     /// Parses and runs a subcommand. Wrong usage (an unknown flag, a missing value, a value that

@@ -21,6 +21,8 @@ public final class FaultProxy: Sendable {
     public let seed: UInt64
     let counterCells = ProxyCounterCells()
     private let group: any EventLoopGroup
+    /// Whether `stop()` shuts `group` down (the proxy created it).
+    private let ownsGroup: Bool
     private let state: Mutex<State>
 
     private struct State: Sendable {
@@ -44,11 +46,13 @@ public final class FaultProxy: Sendable {
         upstream: SocketAddress,
         seed: UInt64,
         faults: ProxyFaults,
-        group: any EventLoopGroup
+        group: any EventLoopGroup,
+        ownsGroup: Bool
     ) {
         self.upstream = upstream
         self.seed = seed
         self.group = group
+        self.ownsGroup = ownsGroup
         self.state = Mutex(State(faults: faults))
     }
 
@@ -67,7 +71,31 @@ public final class FaultProxy: Sendable {
         faults: ProxyFaults = .none,
         on group: any EventLoopGroup
     ) async throws -> FaultProxy {
-        let proxy = FaultProxy(upstream: upstream, seed: seed, faults: faults, group: group)
+        try await start(
+            listen: listen,
+            upstream: upstream,
+            seed: seed,
+            faults: faults,
+            on: group,
+            ownsGroup: false
+        )
+    }
+
+    static func start(
+        listen: SocketAddress,
+        upstream: SocketAddress,
+        seed: UInt64,
+        faults: ProxyFaults,
+        on group: any EventLoopGroup,
+        ownsGroup: Bool
+    ) async throws -> FaultProxy {
+        let proxy = FaultProxy(
+            upstream: upstream,
+            seed: seed,
+            faults: faults,
+            group: group,
+            ownsGroup: ownsGroup
+        )
         // Bind even when starting refused, so that the port is reserved and known; a refusing
         // proxy closes its listener right after.
         try await proxy.listen(on: listen)
@@ -148,12 +176,16 @@ public final class FaultProxy: Sendable {
     }
 
     /// Stops listening and closes every established connection; returns when all are closed.
+    /// Later calls do nothing.
     public func stop() async {
-        let (server, connections) = state.withLock { state in
-            state.stopped = true
-            defer { state.serverChannel = nil }
-            return (state.serverChannel, Array(state.connections.values))
+        let (wasStopped, server, connections) = state.withLock { state in
+            defer {
+                state.stopped = true
+                state.serverChannel = nil
+            }
+            return (state.stopped, state.serverChannel, Array(state.connections.values))
         }
+        guard !wasStopped else { return }
         try? await server?.close()
         let finished = connections.map { connection in
             connection.eventLoop.submit { connection.close() }.flatMap {
@@ -161,6 +193,9 @@ public final class FaultProxy: Sendable {
             }
         }
         try? await EventLoopFuture.andAllComplete(finished, on: group.any()).get()
+        if ownsGroup {
+            try? await group.shutdownGracefully()
+        }
     }
 
     /// Registers an accepted connection, or returns `nil` when it must be closed at once.
