@@ -178,6 +178,36 @@ struct HostTrafficControlTests {
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func aProcessNamespaceIsReachedThroughItsPID() throws {
+        try withNamespace { namespace, shaper in
+            try shaper.setRateLimit(TokenBucket(rateBytesPerSecond: 125_000, burstBytes: 16_000))
+            let sleeper = try spawnDetached(["ip", "netns", "exec", namespace.name, "sleep", "30"])
+            defer {
+                kill(sleeper, SIGKILL)
+                var status: Int32 = 0
+                waitpid(sleeper, &status, 0)
+            }
+            // `ip netns exec` enters the namespace, then execs sleep: wait until it has.
+            var attempts = 0
+            while attempts < 200,
+                (try? FileManager.default.destinationOfSymbolicLink(
+                    atPath: "/proc/\(sleeper)/ns/net"
+                ))
+                    == (try? FileManager.default.destinationOfSymbolicLink(
+                        atPath: "/proc/self/ns/net"
+                    ))
+            {
+                usleep(10_000)
+                attempts += 1
+            }
+            let socket = try RouteSocket(namespace: .process(sleeper))
+            let viaPID = LinkShaper(socket: socket, link: try socket.link(named: "lo"))
+            #expect(try viaPID.readTree().rootQdisc?.kind == "tbf")
+            try shaper.removeAll()
+        }
+    }
+
     @Test func missingNamespaceIsAClearError() {
         #expect(throws: NetemError.namespaceUnavailable(path: "/var/run/netns/nope-x", errno: 2)) {
             try RouteSocket(namespace: .named("nope-x"))

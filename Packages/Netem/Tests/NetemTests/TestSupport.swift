@@ -51,6 +51,16 @@ func run(_ arguments: [String]) throws -> String {
     return String(decoding: output, as: UTF8.self)
 }
 
+/// Starts a program without waiting for it; the caller kills and reaps it.
+func spawnDetached(_ arguments: [String]) throws -> pid_t {
+    let cArguments = arguments.map { strdup($0) } + [nil]
+    defer { for argument in cArguments { free(argument) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, arguments[0], nil, nil, cArguments, environ)
+    guard spawned == 0 else { throw CommandFailure(arguments: arguments, status: -spawned) }
+    return pid
+}
+
 /// A command exited non-zero.
 struct CommandFailure: Error, CustomStringConvertible {
     var arguments: [String]
