@@ -164,25 +164,14 @@ final class RunningChild: Sendable {
         }
         switch kind {
         case .task:
-            task?.cancel()
-            var deadline: Duration?
-            switch policy {
-            case .brutalKill: return exit.value ?? .killed
-            case .timeout(let timeout): deadline = clock.now + timeout
-            case .infinity: deadline = nil
-            }
-            if let reason = await waitForExit(deadline: deadline, clock: clock, brutal: brutal) {
-                return reason
-            }
-            // A task cannot be killed: it is abandoned (still cancelled) and reported killed.
-            state.withLock { $0.killed = true }
-            return exit.value ?? .killed
+            return await cancelTask(task, policy: policy, clock: clock, brutal: brutal)
         case .process:
-            if let process {
-                await Self.stopProcess(process, policy: policy, brutal: brutal)
-            } else {
-                task?.cancel()  // Still preparing its command; it will not spawn.
+            guard let process else {
+                // Still preparing its command: cancel that like a task. If it spawns anyway,
+                // the runner sees the stop request and kills the process at once.
+                return await cancelTask(task, policy: policy, clock: clock, brutal: brutal)
             }
+            await Self.stopProcess(process, policy: policy, brutal: brutal)
             return await exit.wait() ?? .killed
         case .supervisor:
             guard let nested else {
@@ -203,6 +192,28 @@ final class RunningChild: Sendable {
             }
             return await exit.wait() ?? .killed
         }
+    }
+
+    /// Cancels the running task and waits as the policy allows; a task cannot be killed, so one
+    /// that outlives the wait is abandoned (still cancelled) and reported killed.
+    private func cancelTask(
+        _ task: Task<Void, Never>?,
+        policy: ShutdownPolicy,
+        clock: any SupervisionClock,
+        brutal: OneShot<Void>
+    ) async -> ExitReason {
+        task?.cancel()
+        var deadline: Duration?
+        switch policy {
+        case .brutalKill: return exit.value ?? .killed
+        case .timeout(let timeout): deadline = clock.now + timeout
+        case .infinity: deadline = nil
+        }
+        if let reason = await waitForExit(deadline: deadline, clock: clock, brutal: brutal) {
+            return reason
+        }
+        state.withLock { $0.killed = true }
+        return exit.value ?? .killed
     }
 
     private static func stopProcess(

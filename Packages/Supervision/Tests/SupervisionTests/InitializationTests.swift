@@ -154,6 +154,21 @@ struct InitializationTests {
         await #expect(throws: SupervisorError.self) { try await root.waitUntilReady() }
     }
 
+    @Test func shutdownDuringASlowPreparationStepCompletesPromptlyAndSpawnsNothing() async throws {
+        let slowFormat = ChildSpec.process("replica", shutdown: .infinity) { _ in
+            try await Task.sleep(for: .seconds(3600))  // e.g. formatting a data directory
+            return Command("/bin/sleep", arguments: ["1000"])
+        }
+        let root = Supervisor(SupervisorSpec(name: "root", children: [slowFormat]))
+        let log = EventLog(root)
+        let run = start(root)
+        try await Task.sleep(for: .milliseconds(20))  // well into the preparation step
+        root.shutdown()
+        #expect(await run.value.failure == nil)
+        #expect(log.exits(of: "root/replica") == [.shutdown])
+        #expect(log.starts(of: "root/replica") == 0)
+    }
+
     @Test func aReadinessTimeoutOnTheInjectedClockIsAnInitializationFailure() async throws {
         let clock = ManualClock()
         let root = Supervisor(
