@@ -149,9 +149,10 @@ private func readQdiscs(socket: OpaquePointer, link: Link) throws(NetemError) ->
             parent: TCHandle(rawValue: rtnl_tc_get_parent(qdisc))
         )
         if kind == "netem" {
+            // libnl returns -NLE_NOATTR for a field the kernel did not send; any other value is
+            // the kernel's 32-bit probability (100 % reads as -1 through the Int32).
             func probability(_ value: Int32) -> Double {
-                value < 0 && value > -100
-                    ? 0 : percent(kernelProbability: UInt32(bitPattern: value))
+                value == -NLE_NOATTR ? 0 : percent(kernelProbability: UInt32(bitPattern: value))
             }
             entry.netem = NetemSettings(
                 delayMs: Double(max(0, rtnl_netem_get_delay(qdisc))) / 1000,

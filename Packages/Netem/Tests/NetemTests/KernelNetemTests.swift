@@ -103,6 +103,10 @@ struct KernelNetemTests {
                 target: 1,
                 matching: [.destinationPort(targeted.port)]
             )
+            let partitioned = try shaper.readTree().qdiscs.first {
+                $0.handle == LinkShaper.targetNetemHandle(1)
+            }
+            #expect(partitioned?.netem?.lossPercent == 100)
             #expect(try !canConnect(port: targeted.port, timeoutMs: 500))
             #expect(try canConnect(port: other.port, timeoutMs: 500))
             #expect(try otherClient.minimumRoundTripMs(count: 3) < 15)
