@@ -53,7 +53,9 @@ struct ProxyCommand: AsyncParsableCommand {
 
     /// Every flag parsed into proxy settings; any bad value is a one-line `ValidationError` that
     /// names the flag.
-    private func settings() throws -> (listen: HostAndPort, upstream: HostAndPort, faults: ProxyFaults) {
+    private func settings() throws -> (
+        listen: HostAndPort, upstream: HostAndPort, faults: ProxyFaults
+    ) {
         let listenEndpoint = try flag("--listen") {
             try FaultValue.parseHostAndPort(listen, allowAnyPort: true)
         }
@@ -116,8 +118,10 @@ struct ProxyCommand: AsyncParsableCommand {
                 threads: 1
             )
         } catch {
-            throw ValidationError("cannot listen on \(settings.listen) or resolve "
-                + "\(settings.upstream): \(error)")
+            throw ValidationError(
+                "cannot listen on \(settings.listen) or resolve "
+                    + "\(settings.upstream): \(error)"
+            )
         }
         let banner =
             "vortex proxy: listening on \(proxy.listenEndpoint) -> \(settings.upstream)"

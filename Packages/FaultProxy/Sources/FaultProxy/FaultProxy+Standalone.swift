@@ -16,7 +16,10 @@ extension FaultProxy {
         threads: Int = 1
     ) async throws -> FaultProxy {
         precondition(threads >= 1, "a proxy needs at least one thread")
-        let listenAddress = try SocketAddress.makeAddressResolvingHost(listen.host, port: listen.port)
+        let listenAddress = try SocketAddress.makeAddressResolvingHost(
+            listen.host,
+            port: listen.port
+        )
         let upstreamAddress = try SocketAddress.makeAddressResolvingHost(
             upstream.host,
             port: upstream.port

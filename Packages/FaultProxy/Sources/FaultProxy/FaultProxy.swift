@@ -221,7 +221,9 @@ public final class FaultProxy: Sendable {
 
     /// Forgets a connection whose sockets are both closed.
     func unregister(_ connection: ProxyConnection) {
-        let removed = state.withLock { $0.connections.removeValue(forKey: ObjectIdentifier(connection)) }
+        let removed = state.withLock {
+            $0.connections.removeValue(forKey: ObjectIdentifier(connection))
+        }
         precondition(removed != nil, "connection unregistered twice")
         counterCells.add(.connectionsOpen, -1)
     }

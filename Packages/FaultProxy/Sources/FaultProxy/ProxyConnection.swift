@@ -133,7 +133,8 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     /// One socket closed. After a clean end (EOF) the bytes queued toward the other side are
-    /// still delivered, then the other side is closed; after an error it is closed at once.
+    /// still delivered, then the other side is closed; after an error, or when the proxy itself
+    /// is closing the connection (stop, down, reset), it is closed at once.
     func sideBecameInactive(_ side: ConnectionSide, abruptly: Bool) {
         eventLoop.assertInEventLoop()
         switch side {
@@ -141,7 +142,7 @@ final class ProxyConnection: @unchecked Sendable {
             guard clientOpen else { return }
             clientOpen = false
             toClient?.shutDown()
-            if let toUpstream, !abruptly {
+            if let toUpstream, !abruptly, !closing {
                 toUpstream.inputClosed()
             } else {
                 closeUpstream()
@@ -150,7 +151,7 @@ final class ProxyConnection: @unchecked Sendable {
             guard upstreamState == .open else { return }
             upstreamState = .closed
             toUpstream?.shutDown()
-            if let toClient, !abruptly {
+            if let toClient, !abruptly, !closing {
                 toClient.inputClosed()
             } else {
                 closeClient()

@@ -80,7 +80,10 @@ func runThroughput(rounds: Int, bytes: Int) async throws {
         }
         let steal = CPUTimes.now().stealFraction(since: before)
         let line = paths.map { "\($0.rawValue) \(formatted(roundRates[$0] ?? 0)) Gbit/s" }
-        report("round \(round + 1): " + line.joined(separator: ", ") + ", steal \(formatted(steal * 100, 1)) %")
+        report(
+            "round \(round + 1): " + line.joined(separator: ", ")
+                + ", steal \(formatted(steal * 100, 1)) %"
+        )
         if steal >= 0.03 && redone < 3 {
             redone += 1
             report("  steal >= 3 %: round redone")
@@ -121,7 +124,10 @@ func roundTripNanoseconds(port: Int, count: Int) throws -> [Int64] {
         try socket.receiveAll(into: message)
         let elapsed = clock.now - start
         if index >= 1000 {
-            samples.append(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            samples.append(
+                elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds
+                    / 1_000_000_000
+            )
         }
     }
     return samples
@@ -133,7 +139,9 @@ func runLatency(rounds: Int, roundTrips: Int) async throws {
     let paths = ProxyPath.allCases
     var p50s: [ProxyPath: [Double]] = [:]
     var p99s: [ProxyPath: [Double]] = [:]
-    report("64-byte request/response, \(roundTrips) round trips per path and round, \(rounds) rounds")
+    report(
+        "64-byte request/response, \(roundTrips) round trips per path and round, \(rounds) rounds"
+    )
     for round in 0..<rounds {
         let before = CPUTimes.now()
         var line: [String] = []
@@ -149,7 +157,10 @@ func runLatency(rounds: Int, roundTrips: Int) async throws {
             line.append("\(path.rawValue) p50 \(formatted(p50, 1)) us p99 \(formatted(p99, 1)) us")
         }
         let steal = CPUTimes.now().stealFraction(since: before)
-        report("round \(round + 1): " + line.joined(separator: ", ") + ", steal \(formatted(steal * 100, 1)) %")
+        report(
+            "round \(round + 1): " + line.joined(separator: ", ")
+                + ", steal \(formatted(steal * 100, 1)) %"
+        )
     }
     let direct = median(p50s[.direct] ?? [])
     report("\n| path | RTT p50 µs | RTT p99 µs | added p50 µs |")

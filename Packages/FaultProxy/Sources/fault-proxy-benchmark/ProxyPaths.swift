@@ -63,7 +63,10 @@ enum ProxyPath: String, CaseIterable, Sendable {
             let file = FileManager.default.temporaryDirectory
                 .appendingPathComponent("fault-proxy-benchmark-haproxy-\(getpid()).cfg")
             try configuration.write(to: file, atomically: true, encoding: .utf8)
-            let process = try ChildProcess.start("haproxy", arguments: ["-q", "-db", "-f", file.path])
+            let process = try ChildProcess.start(
+                "haproxy",
+                arguments: ["-q", "-db", "-f", file.path]
+            )
             try await process.waitUntilListening(port: port)
             return Running(port: port) {
                 process.stop()

@@ -129,7 +129,9 @@ struct RawSocket: Sendable {
     func receiveAll(into pointer: UnsafeMutableRawBufferPointer) throws {
         var offset = 0
         while offset < pointer.count {
-            let received = try receive(into: UnsafeMutableRawBufferPointer(rebasing: pointer[offset...]))
+            let received = try receive(
+                into: UnsafeMutableRawBufferPointer(rebasing: pointer[offset...])
+            )
             guard received > 0 else { throw RawSocketError(operation: "recv (EOF)", code: 0) }
             offset += received
         }

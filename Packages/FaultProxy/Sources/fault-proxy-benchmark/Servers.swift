@@ -35,7 +35,10 @@ final class ThreadServer: Sendable {
     /// Reads until EOF, then writes the byte count (8 bytes, little-endian) and closes.
     static func sink() throws -> ThreadServer {
         try ThreadServer { connection in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: 256 * 1024,
+                alignment: 16
+            )
             defer { buffer.deallocate() }
             var total: UInt64 = 0
             while let received = try? connection.receive(into: buffer), received > 0 {
@@ -49,10 +52,15 @@ final class ThreadServer: Sendable {
     /// Echoes 64-byte messages until EOF.
     static func echo(messageBytes: Int) throws -> ThreadServer {
         try ThreadServer { connection in
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: messageBytes, alignment: 16)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(
+                byteCount: messageBytes,
+                alignment: 16
+            )
             defer { buffer.deallocate() }
             while (try? connection.receiveAll(into: buffer)) != nil {
-                guard (try? connection.sendAll(UnsafeRawBufferPointer(buffer))) != nil else { return }
+                guard (try? connection.sendAll(UnsafeRawBufferPointer(buffer))) != nil else {
+                    return
+                }
             }
         }
     }

@@ -14,7 +14,8 @@ let arguments = CommandLine.arguments.dropFirst()
 let mode = arguments.first ?? "help"
 
 func option(_ name: String, default value: Int) -> Int {
-    guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex,
+    guard let index = arguments.firstIndex(of: name),
+        arguments.index(after: index) < arguments.endIndex,
         let parsed = Int(arguments[arguments.index(after: index)]), parsed > 0
     else { return value }
     return parsed
@@ -44,7 +45,9 @@ do {
             roundTrips: option("--round-trips", default: 20_000)
         )
     default:
-        progress("usage: fault-proxy-benchmark throughput|latency [--rounds N] [--mebibytes M] [--round-trips K]")
+        progress(
+            "usage: fault-proxy-benchmark throughput|latency [--rounds N] [--mebibytes M] [--round-trips K]"
+        )
         exit(2)
     }
 } catch {

@@ -74,8 +74,9 @@ final class BlockingSocket: @unchecked Sendable {
     func sendAll(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes {
-                send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            let sent = bytes.withUnsafeBytes { pointer in
+                let remaining = UnsafeRawBufferPointer(rebasing: pointer[offset...])
+                return send(fd, remaining.baseAddress, remaining.count, Int32(MSG_NOSIGNAL))
             }
             guard sent > 0 else { throw SocketFailure(operation: "send", code: errno) }
             offset += sent
@@ -115,4 +116,3 @@ final class BlockingSocket: @unchecked Sendable {
         Glibc.close(fd)
     }
 }
-

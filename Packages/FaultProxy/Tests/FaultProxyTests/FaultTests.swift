@@ -37,7 +37,11 @@ extension SocketTests {
                 toUpstream: DirectionFaults(delay: .milliseconds(40), jitter: .milliseconds(10))
             )
             try await ProxyFixture.run(faults: faults) { fixture in
-                let result = try await Self.pingPong(port: fixture.proxy.port, count: 25, message: [7])
+                let result = try await Self.pingPong(
+                    port: fixture.proxy.port,
+                    count: 25,
+                    message: [7]
+                )
                 let shortest = try #require(result.roundTrips.min())
                 let longest = try #require(result.roundTrips.max())
                 #expect(shortest >= .milliseconds(30), "no chunk is released before delay - jitter")

@@ -6,7 +6,8 @@ import Testing
 @Suite struct FaultValueTests {
     @Test(arguments: [
         ("50ms", Duration.milliseconds(50)), ("1.5s", .milliseconds(1500)),
-        ("200us", .microseconds(200)), ("0", .zero), ("2m", .seconds(120)), ("10ns", .nanoseconds(10)),
+        ("200us", .microseconds(200)), ("0", .zero), ("2m", .seconds(120)),
+        ("10ns", .nanoseconds(10)),
     ])
     func durations(text: String, expected: Duration) throws {
         #expect(try FaultValue.parseDuration(text) == expected)

@@ -5,6 +5,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -58,6 +59,8 @@ final class EchoHandler: ChannelDuplexHandler {
 /// An echo server on 127.0.0.1 with an ephemeral port.
 struct EchoServer {
     let channel: any Channel
+    /// Where the server listens.
+    let address: SocketAddress
 
     static func start(on group: any EventLoopGroup) async throws -> EchoServer {
         let channel = try await ServerBootstrap(group: group)
@@ -70,11 +73,8 @@ struct EchoServer {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
-        return EchoServer(channel: channel)
-    }
-
-    var address: SocketAddress {
-        channel.localAddress ?? (try? SocketAddress(ipAddress: "127.0.0.1", port: 1))!
+        let address = try #require(channel.localAddress)
+        return EchoServer(channel: channel, address: address)
     }
 
     func stop() async {

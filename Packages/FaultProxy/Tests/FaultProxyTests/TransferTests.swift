@@ -61,7 +61,9 @@ extension SocketTests {
                 let changes = Task {
                     let schedule: [ProxyFaults] = [
                         .both(DirectionFaults(delay: .milliseconds(5), jitter: .milliseconds(5))),
-                        ProxyFaults(toUpstream: DirectionFaults(bandwidthBytesPerSecond: 8_000_000)),
+                        ProxyFaults(
+                            toUpstream: DirectionFaults(bandwidthBytesPerSecond: 8_000_000)
+                        ),
                         .clogged,
                         ProxyFaults(toClient: DirectionFaults(clogged: true)),
                         .none,
@@ -103,7 +105,12 @@ extension SocketTests {
             try await ProxyFixture.run { fixture in
                 let port = fixture.proxy.port
                 // Warm up so that lazily created resources (event loop fds) exist at the baseline.
-                _ = try await echoTransfer(port: port, connections: 4, bytesPerConnection: 10, seed: 1)
+                _ = try await echoTransfer(
+                    port: port,
+                    connections: 4,
+                    bytesPerConnection: 10,
+                    seed: 1
+                )
                 #expect(await eventually { fixture.proxy.counters.connectionsOpen == 0 })
                 let baseline = openFileDescriptorCount()
                 let threads = 20
@@ -114,13 +121,19 @@ extension SocketTests {
                         defer { socket.close() }
                         try socket.sendAll([42])
                         let reply = try socket.receive(exactly: 1)
-                        guard reply == [42] else { throw TransferMismatch(connection: 0, offset: 0) }
+                        guard reply == [42] else {
+                            throw TransferMismatch(connection: 0, offset: 0)
+                        }
                     }
                 }
                 #expect(failures == [])
                 #expect(fixture.proxy.counters.connectionsAccepted == 4 + threads * perThread)
-                #expect(await eventually(seconds: 10) { fixture.proxy.counters.connectionsOpen == 0 })
-                let settled = await eventually(seconds: 10) { openFileDescriptorCount() <= baseline }
+                #expect(
+                    await eventually(seconds: 10) { fixture.proxy.counters.connectionsOpen == 0 }
+                )
+                let settled = await eventually(seconds: 10) {
+                    openFileDescriptorCount() <= baseline
+                }
                 #expect(settled, "fds: baseline \(baseline), now \(openFileDescriptorCount())")
             }
         }
