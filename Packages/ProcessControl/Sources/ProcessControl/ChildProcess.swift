@@ -20,7 +20,9 @@ final class ChildRecord: Sendable {
     private struct State {
         var termination: Termination?
         var stopped = false
-        var waiters: [CheckedContinuation<Termination, Never>] = []
+        var nextWaiterID: UInt64 = 0
+        /// Bounded by the number of tasks waiting at once; each leaves when resumed.
+        var waiters: [UInt64: CheckedContinuation<Termination?, Never>] = [:]
     }
     private let state = Mutex(State())
 
@@ -55,26 +57,47 @@ final class ChildRecord: Sendable {
             state.termination = termination
             state.stopped = false
             let waiters = state.waiters
-            state.waiters = []
+            state.waiters = [:]
             return waiters
         }
-        for waiter in waiters {
+        for waiter in waiters.values {
             waiter.resume(returning: termination)
         }
     }
 
-    func wait() async -> Termination {
-        await withCheckedContinuation { continuation in
-            let done = state.withLock { state -> Termination? in
-                if let termination = state.termination {
-                    return termination
+    /// Waits until the child is reaped, or (when `cancellable`) until the task is cancelled,
+    /// which returns nil.
+    func wait(cancellable: Bool) async -> Termination? {
+        let id = state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        let body = {
+            await withCheckedContinuation {
+                (continuation: CheckedContinuation<Termination?, Never>) in
+                let done = self.state.withLock { state -> Termination?? in
+                    if let termination = state.termination {
+                        return .some(termination)
+                    }
+                    if cancellable && Task.isCancelled {
+                        return .some(nil)
+                    }
+                    state.waiters[id] = continuation
+                    return .none
                 }
-                state.waiters.append(continuation)
-                return nil
+                if let done {
+                    continuation.resume(returning: done)
+                }
             }
-            if let done {
-                continuation.resume(returning: done)
-            }
+        }
+        if !cancellable {
+            return await body()
+        }
+        return await withTaskCancellationHandler {
+            await body()
+        } onCancel: {
+            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
+            waiter?.resume(returning: nil)
         }
     }
 }
@@ -126,7 +149,29 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the child has ended and been reaped.
     public func wait() async -> Termination {
-        await record.wait()
+        guard let termination = await record.wait(cancellable: false) else {
+            preconditionFailure("an uncancellable wait ended without a termination")
+        }
+        return termination
+    }
+
+    /// Waits until the child has ended and been reaped, at most `timeout`; nil when it is
+    /// still running then (or the task was cancelled).
+    public func wait(timeout: Duration) async -> Termination? {
+        if let termination = record.termination {
+            return termination
+        }
+        let record = self.record
+        return await withTaskGroup(of: Termination?.self) { group in
+            group.addTask { await record.wait(cancellable: true) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? record.termination
+        }
     }
 
     /// Sends `signal` to the child through its pidfd.
@@ -251,7 +296,7 @@ public final class ChildProcess: Sendable {
                 }
                 try? self.kill()
             }
-            let termination = await record.wait()
+            let termination = await wait()
             group.cancelAll()
             return termination
         }

@@ -49,6 +49,27 @@ extension ProcessControlTests {
             _ = await child.wait()
         }
 
+        @Test func waitWithTimeout() async throws {
+            let child = try Command("/bin/sleep", arguments: ["100"]).spawn()
+            #expect(await child.wait(timeout: .milliseconds(50)) == nil)
+            try child.kill()
+            #expect(await child.wait(timeout: .seconds(60)) == .signaled(.kill, coreDumped: false))
+            #expect(await child.wait(timeout: .zero) == .signaled(.kill, coreDumped: false))
+
+            let quick = try Command("/bin/sh", arguments: ["-c", "exit 4"]).spawn()
+            #expect(await quick.wait(timeout: .seconds(60)) == .exited(4))
+        }
+
+        @Test func waitWithTimeoutIsCancellable() async throws {
+            let child = try Command("/bin/sleep", arguments: ["100"]).spawn()
+            let waiter = Task { await child.wait(timeout: .seconds(600)) }
+            try await Task.sleep(for: .milliseconds(50))
+            waiter.cancel()
+            #expect(await waiter.value == nil)
+            try child.kill()
+            #expect(await child.wait() == .signaled(.kill, coreDumped: false))
+        }
+
         @Test func killingAStoppedChildWorks() async throws {
             let child = try Command("/bin/sleep", arguments: ["100"]).spawn()
             try child.suspend()
