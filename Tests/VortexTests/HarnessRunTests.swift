@@ -1,0 +1,227 @@
+// Whole-tool tests of `vortex run`: the built CLI runs real clusters in its own namespaces. A
+// 1-replica etcd without faults passes; misbehaving drivers and replicas (fixtures in
+// Fixtures/harness-*) end in their documented exit codes; a pass removes its output directory
+// and a failure keeps it with a parseable trace and summary; bad flags exit 2 with one line.
+
+import Foundation
+import Testing
+
+/// The built `vortex` next to the test runner, and the fixtures folder.
+enum HarnessCLI {
+    static let fixtures =
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Fixtures"
+
+    static var executable: String {
+        let runner =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: runner).deletingLastPathComponent()
+        // The runner may sit inside an .xctest bundle folder.
+        while !FileManager.default.fileExists(atPath: directory.path + "/vortex")
+            && directory.path != "/"
+        {
+            directory.deleteLastPathComponent()
+        }
+        return directory.path + "/vortex"
+    }
+
+    struct Outcome {
+        let status: Int32
+        let standardOutput: String
+        let standardError: String
+    }
+
+    /// Runs `vortex` with `arguments` and waits for it.
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        let error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: outputData, as: UTF8.self),
+            standardError: String(decoding: errorData, as: UTF8.self)
+        )
+    }
+
+    static func newOutputDirectory() -> String {
+        FileManager.default.temporaryDirectory.path + "/vortex-harness-run-" + UUID().uuidString
+    }
+
+    /// The summary.json of a kept output directory.
+    static func summary(_ output: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: output + "/summary.json"))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
+    /// The events of trace.json (must parse as a complete JSON array).
+    static func traceEvents(_ output: String) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: output + "/trace.json"))
+        return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+    }
+}
+
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct HarnessRunTests {
+    @Test func badFlagsExitTwoWithOneLine() throws {
+        for arguments in [
+            ["run", "--replica-count", "7"], ["run", "--bogus"], ["run", "--test-duration", "0s"],
+            ["run", "--seed"], ["run", "--target", "/no/such/target.toml"],
+        ] {
+            let outcome = try HarnessCLI.run(arguments)
+            #expect(outcome.status == 2, "\(arguments)")
+            let lines = outcome.standardError.split(separator: "\n")
+            #expect(lines.count == 1, "\(arguments): \(outcome.standardError)")
+            #expect(lines.first?.hasPrefix("vortex: ") == true)
+            #expect(outcome.standardOutput.isEmpty)
+        }
+    }
+
+    @Test func targetsListsTheBuiltins() throws {
+        let outcome = try HarnessCLI.run(["targets"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput.contains("etcd: etcd 3.4"))
+        #expect(outcome.standardOutput.contains("tigerbeetle: TigerBeetle"))
+        let file = try HarnessCLI.run(["targets", HarnessCLI.fixtures + "/harness-etcd.yaml"])
+        #expect(file.status == 0)
+        #expect(file.standardOutput.hasPrefix("etcd-file: "))
+    }
+
+    @Test func oneReplicaEtcdWithoutFaultsPasses() throws {
+        let output = HarnessCLI.newOutputDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let outcome = try HarnessCLI.run([
+            "run", "--target", "etcd", "--replica-count", "1", "--test-duration", "5s",
+            "--faults", "none", "--seed", "3", "--output", output,
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(
+            outcome.standardOutput.split(separator: "\n").last
+                == "vortex: PASS reason=pass code=0 seed=3 output=\(output)"
+        )
+        #expect(!FileManager.default.fileExists(atPath: output), "a pass removes its output")
+    }
+
+    @Test func threeReplicaEtcdUnderProxyFaultsPasses() throws {
+        // Seed 35 draws terminate, restart, pause, resume, isolate, corrupt and delay in the
+        // first minute with the default weights.
+        let output = HarnessCLI.newOutputDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let outcome = try HarnessCLI.run([
+            "run", "--target", "etcd", "--replica-count", "3", "--test-duration", "60s",
+            "--faults", "proxy", "--seed", "35", "--output", output, "--keep-output",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let summary = try HarnessCLI.summary(output)
+        #expect(summary["verdict"] as? String == "pass")
+        let faults = summary["faultsInjected"] as? [String: Int] ?? [:]
+        for kind in ["terminate", "restart", "pause", "resume", "isolate"] {
+            #expect((faults[kind] ?? 0) > 0, "\(kind) in \(faults)")
+        }
+        let requests = summary["requests"] as? [String: Int] ?? [:]
+        #expect((requests["create_transfers"] ?? 0) > 100, "\(requests)")
+        #expect((requests["lookup_all_accounts"] ?? 0) > 0, "\(requests)")
+        let events = try HarnessCLI.traceEvents(output)
+        #expect(
+            events.contains { $0["name"] as? String == "terminated" && $0["ph"] as? String == "B" }
+        )
+        #expect(
+            events.contains { $0["name"] as? String == "stopped" && $0["ph"] as? String == "B" }
+        )
+        #expect(events.contains { $0["name"] as? String == "network_faults" })
+        #expect(events.filter { $0["name"] as? String == "request" }.count > 100)
+        let schedule = try String(contentsOfFile: output + "/faults.jsonl", encoding: .utf8)
+        #expect(schedule.split(separator: "\n").first?.contains("\"terminate\"") == true)
+    }
+
+    /// Runs a detection fixture and checks the exit code, the kept output and its trace.
+    private func expectFailure(
+        _ arguments: [String],
+        code: Int32,
+        reason: String
+    ) throws {
+        let output = HarnessCLI.newOutputDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let outcome = try HarnessCLI.run(
+            ["run", "--faults", "none", "--seed", "11", "--output", output] + arguments
+        )
+        #expect(outcome.status == code, "\(outcome.standardError)")
+        #expect(
+            outcome.standardOutput.split(separator: "\n").last
+                == "vortex: FAIL reason=\(reason) code=\(code) seed=11 output=\(output)"
+        )
+        let summary = try HarnessCLI.summary(output)
+        #expect(summary["exitCode"] as? Int == Int(code))
+        #expect(summary["verdict"] as? String == "fail")
+        let events = try HarnessCLI.traceEvents(output)
+        #expect(events.contains { $0["name"] as? String == "test_failure" })
+        #expect(
+            events.contains { ($0["args"] as? [String: Any])?["name"] as? String == "replica 0" }
+        )
+    }
+
+    @Test func replicaExitingOnItsOwnIs14() throws {
+        try expectFailure(
+            [
+                "--target", HarnessCLI.fixtures + "/harness-exiting-replica.yaml",
+                "--replica-count", "3", "--test-duration", "30s",
+                "--driver-command", HarnessCLI.fixtures + "/harness-driver.py silent",
+            ],
+            code: 14,
+            reason: "replica-exited"
+        )
+    }
+
+    @Test func wrongReplyIs13() throws {
+        try expectFailure(
+            [
+                "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration", "30s",
+                "--driver-command", HarnessCLI.fixtures + "/harness-driver.py wrong-status",
+            ],
+            code: 13,
+            reason: "reconciliation"
+        )
+    }
+
+    @Test func silentDriverIs17() throws {
+        try expectFailure(
+            [
+                "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration", "60s",
+                "--liveness-window", "2s",
+                "--driver-command", HarnessCLI.fixtures + "/harness-driver.py silent",
+            ],
+            code: 17,
+            reason: "liveness"
+        )
+    }
+
+    @Test func garbageReplyIs16() throws {
+        try expectFailure(
+            [
+                "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration", "30s",
+                "--driver-command", HarnessCLI.fixtures + "/harness-driver.py garbage",
+            ],
+            code: 16,
+            reason: "driver-reply-unreadable"
+        )
+    }
+
+    @Test func driverExitingIs10() throws {
+        try expectFailure(
+            [
+                "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration", "30s",
+                "--driver-command", "/bin/true",
+            ],
+            code: 10,
+            reason: "driver-exited-early"
+        )
+    }
+}
