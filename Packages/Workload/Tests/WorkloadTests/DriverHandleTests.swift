@@ -97,6 +97,25 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         #expect(await finishError(handle) == nil)
     }
 
+    @Test func workloadWithNothingToDoStopsCleanly() async throws {
+        let handle = try DriverHandle(command: fixtureCommand("ledger_driver.py"))
+        let runner = WorkloadRunner(
+            seed: 1,
+            configuration: WorkloadConfiguration(weights: CommandWeights(createAccounts: 0)),
+            driver: handle
+        )
+        for _ in 0..<2 {
+            do {
+                _ = try await runner.step()
+                Issue.record("a workload without create_accounts has nothing to send")
+            } catch {
+                #expect(error == .noPossibleCommand)
+                #expect(error.exitCode == 2)
+            }
+        }
+        #expect(await finishError(handle) == nil)
+    }
+
     @Test func ledgerDriverSparse() async throws {
         let handle = try DriverHandle(command: fixtureCommand("ledger_driver.py"))
         let runner = WorkloadRunner(

@@ -297,4 +297,63 @@ import Workload
         #expect(Self.mismatch(&fresh, request, correct, .createAccounts) == nil)
         #expect(fresh.accounts.map(\.id) == [1])
     }
+
+    @Test func rulesFollowTigerBeetlesPrecedence() {
+        let known = Self.account(1)
+        // Several defects: the status is the first in TigerBeetle's order.
+        var transfer = Self.transfer(0, 0, 0, 5)
+        transfer.code = 0
+        #expect(
+            LedgerRules.status(creating: transfer, existing: nil, debit: nil, credit: nil)
+                == .idMustNotBeZero
+        )
+        transfer.id = 9
+        #expect(
+            LedgerRules.status(creating: transfer, existing: nil, debit: nil, credit: nil)
+                == .debitAccountIDMustNotBeZero
+        )
+        transfer.debitAccountID = 1
+        transfer.creditAccountID = 1
+        #expect(
+            LedgerRules.status(creating: transfer, existing: nil, debit: known, credit: known)
+                == .accountsMustBeDifferent
+        )
+        transfer.creditAccountID = 2
+        #expect(
+            LedgerRules.status(creating: transfer, existing: nil, debit: known, credit: nil)
+                == .codeMustNotBeZero
+        )
+        transfer.code = 3
+        #expect(
+            LedgerRules.status(creating: transfer, existing: nil, debit: nil, credit: nil)
+                == .debitAccountNotFound
+        )
+        // An existing id is checked before the accounts: a changed amount wins over a missing
+        // credit account.
+        let existing = Self.transfer(9, 1, 2, 4)
+        #expect(
+            LedgerRules.status(creating: transfer, existing: existing, debit: known, credit: nil)
+                == .existsWithDifferentAmount
+        )
+        // Balances are 128-bit and overflow is a status, not a trap.
+        var full = Self.account(1)
+        full.debitsPosted = .max
+        #expect(
+            LedgerRules.status(
+                creating: Self.transfer(10, 1, 2, 1),
+                existing: nil,
+                debit: full,
+                credit: known
+            )
+                == .overflowsDebitsPosted
+        )
+        var account = Self.account(0)
+        account.ledger = 0
+        #expect(LedgerRules.status(creating: account, existing: nil) == .idMustNotBeZero)
+        account.id = 5
+        #expect(
+            LedgerRules.status(creating: account, existing: known) == .existsWithDifferentLedger
+        )
+        #expect(LedgerRules.status(creating: account, existing: nil) == .ledgerMustNotBeZero)
+    }
 }
