@@ -79,6 +79,11 @@ let mirroredTestDependencies: [String: [Target.Dependency]] = [
     "Supervision": [.product(name: "ProcessControl", package: "ProcessControl")],
 ]
 
+/// Folders of a package's tests that hold fixtures rather than Swift sources.
+let testFixtureFolders: [String: [String]] = [
+    "Workload": ["Fixtures"]
+]
+
 // Mirror each local package's tests into the root package, so `swift test` runs them all.
 for name in localPackages {
     package.targets.append(
@@ -86,7 +91,8 @@ for name in localPackages {
             name: "\(name)Tests",
             dependencies: [.product(name: name, package: name)]
                 + (mirroredTestDependencies[name] ?? []),
-            path: "Packages/\(name)/Tests/\(name)Tests"
+            path: "Packages/\(name)/Tests/\(name)Tests",
+            exclude: testFixtureFolders[name] ?? []
         )
     )
 }

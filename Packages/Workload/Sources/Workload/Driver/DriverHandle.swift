@@ -296,13 +296,8 @@ public actor DriverHandle {
     }
 
     /// The driver's termination if it ends within a second (a closed pipe usually means it is
-    /// exiting); nil if it keeps running. Polls, because waiting for the child cannot be
-    /// cancelled: a task group around `wait()` would last as long as the driver.
+    /// exiting); nil if it keeps running.
     private func exitSoon() async -> Termination? {
-        for _ in 0..<100 {
-            if let termination = process.termination { return termination }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return process.termination
+        await process.wait(timeout: .seconds(1))
     }
 }
