@@ -11,18 +11,24 @@
 // is retried from the read on the next member, which then finds either the stored results or
 // an unchanged ledger. A failed compare reads the request key back in the same transaction.
 // The previous request's key is deleted by the next commit, so etcd holds one stored reply.
+// The first attempt of a request takes a faster path (LedgerStore+Attempt.swift): accounts come
+// from what the driver's own last commit wrote, and transfer ids are checked by the commit
+// itself; a failed compare falls back to reading everything.
 
 import Foundation
 import Workload
 
 /// The ledger in etcd, as seen by one driver process.
 actor LedgerStore {
-    private let cluster: EtcdCluster
-    private let keys: LedgerKeys
+    let cluster: EtcdCluster
+    let keys: LedgerKeys
     private let driverID: UInt64
-    private let limits: DriverLimits
+    let limits: DriverLimits
     private var sequence: UInt64 = 0
-    private var previousRequestKey: Data?
+    /// The key of the last request answered; the next commit deletes it.
+    var previousRequestKey: Data?
+    /// What this driver's last commit left in etcd (nil: unknown, read it).
+    var cache: LedgerCache?
 
     /// A store for the ledger under `keys`, reached through `cluster`.
     init(cluster: EtcdCluster, keys: LedgerKeys, driverID: UInt64, limits: DriverLimits) {
@@ -126,12 +132,17 @@ actor LedgerStore {
         sequence += 1
         let requestKey = keys.request(driverID: driverID, sequence: sequence)
         let label = "\(operation) #\(sequence) of \(count) events"
+        var isFirstAttempt = true
         let results = try await withRetries(label) { () async throws(EtcdFailure) in
-            try await self.attemptCreate(
-                requestKey: requestKey,
-                count: count,
-                accountIDs: accountIDs,
-                transferIDs: transferIDs,
+            defer { isFirstAttempt = false }
+            return try await self.attemptCreate(
+                CreateAttempt(
+                    requestKey: requestKey,
+                    count: count,
+                    accountIDs: accountIDs,
+                    transferIDs: transferIDs,
+                    isFirst: isFirstAttempt
+                ),
                 compute: compute
             )
         }
@@ -139,87 +150,8 @@ actor LedgerStore {
         return results
     }
 
-    private func attemptCreate(
-        requestKey: Data,
-        count: Int,
-        accountIDs: Set<UInt128>,
-        transferIDs: Set<UInt128>,
-        compute: (LedgerSnapshot, UInt64) -> LedgerOutcome
-    ) async throws(EtcdFailure) -> [CreateResult] {
-        let accountKeys = accountIDs.map { ($0, keys.account($0)) }
-        let transferKeys = transferIDs.map { ($0, keys.transfer($0)) }
-        let found = try await read(
-            [keys.head, requestKey] + accountKeys.map(\.1) + transferKeys.map(\.1)
-        )
-        if let stored = found[requestKey] {
-            Log.info("request \(String(decoding: requestKey, as: UTF8.self)) was applied already")
-            return try Self.decodeResults(stored.value, count: count)
-        }
-        var snapshot = LedgerSnapshot()
-        let head = found[keys.head]
-        if let head {
-            guard let lastTimestamp = LedgerValues.lastTimestamp(fromHead: head.value) else {
-                throw .fatal("the ledger head in etcd is not 8 bytes: the key space is corrupt")
-            }
-            snapshot.lastTimestamp = lastTimestamp
-        }
-        for (id, key) in accountKeys {
-            guard let value = found[key]?.value else { continue }
-            guard let account = LedgerValues.account(from: value) else {
-                throw .fatal("account \(id) in etcd is not a 128-byte Account")
-            }
-            snapshot.accounts[id] = account
-        }
-        for (id, key) in transferKeys {
-            guard let value = found[key]?.value else { continue }
-            guard let transfer = LedgerValues.transfer(from: value) else {
-                throw .fatal("transfer \(id) in etcd is neither a Transfer nor a status")
-            }
-            snapshot.transfers[id] = transfer
-        }
-        let base = max(snapshot.lastTimestamp, Self.wallClockNanoseconds())
-        let outcome = compute(snapshot, base)
-        precondition(outcome.results.count == count, "one result per event")
-
-        var transaction = EtcdTransaction()
-        transaction.compare = [
-            EtcdCompare(
-                key: keys.head,
-                expectation: head.map { .modRevision($0.modRevision) } ?? .createRevision(0)
-            ),
-            EtcdCompare(key: requestKey, expectation: .createRevision(0)),
-        ]
-        for (id, account) in outcome.writtenAccounts {
-            transaction.success.append(.put(keys.account(id), LedgerValues.account(account)))
-        }
-        for (id, stored) in outcome.writtenTransfers {
-            transaction.success.append(.put(keys.transfer(id), LedgerValues.transfer(stored)))
-        }
-        transaction.success.append(.put(requestKey, Self.encodeResults(outcome.results)))
-        transaction.success.append(
-            .put(keys.head, LedgerValues.head(lastTimestamp: outcome.lastTimestamp))
-        )
-        if let previousRequestKey { transaction.success.append(.delete(previousRequestKey)) }
-        transaction.failure = [.get(requestKey)]
-        guard transaction.largestOperationCount <= limits.maxTxnOps else {
-            throw .fatal(
-                "this batch needs \(transaction.largestOperationCount) operations in one etcd "
-                    + "transaction, above the limit of \(limits.maxTxnOps) "
-                    + "(VORTEX_ETCD_MAX_TXN_OPS, etcd --max-txn-ops): send smaller batches"
-            )
-        }
-
-        let response = try await cluster.run(transaction)
-        if response.succeeded { return outcome.results }
-        if let stored = response.readResults.first?.first {
-            Log.info("request was applied by an earlier attempt; answering from its results")
-            return try Self.decodeResults(stored.value, count: count)
-        }
-        throw .retryable("the ledger changed between the read and the commit")
-    }
-
     /// Reads `keys` in linearizable read-only transactions of at most `maxTxnOps` reads each.
-    private func read(_ keys: [Data]) async throws(EtcdFailure) -> [Data: EtcdKeyValue] {
+    func read(_ keys: [Data]) async throws(EtcdFailure) -> [Data: EtcdKeyValue] {
         var found: [Data: EtcdKeyValue] = [:]
         var start = 0
         while start < keys.count {
@@ -274,14 +206,14 @@ actor LedgerStore {
         preconditionFailure("unreachable: the attempt loop only ends by returning or throwing")
     }
 
-    private static func encodeResults(_ results: [CreateResult]) -> Data {
+    static func encodeResults(_ results: [CreateResult]) -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(results.count * CreateResult.byteCount)
         for result in results { result.encode(into: &bytes) }
         return Data(bytes)
     }
 
-    private static func decodeResults(
+    static func decodeResults(
         _ value: Data,
         count: Int
     ) throws(EtcdFailure)
@@ -297,7 +229,7 @@ actor LedgerStore {
         }
     }
 
-    private static func wallClockNanoseconds() -> UInt64 {
+    static func wallClockNanoseconds() -> UInt64 {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
