@@ -36,7 +36,14 @@ private func measureOTP(
 ) async throws {
     var command = Command("escript", arguments: [escriptPath] + arguments)
     command.standardOutput = .pipe
-    let escript = try command.spawn()
+    let escript: ChildProcess
+    do {
+        escript = try command.spawn()
+    } catch {
+        let hint = "install Erlang/OTP with apt-get install -y erlang-base"
+        benchmark.error("cannot run escript: \(error); \(hint)")
+        return
+    }
     guard let output = escript.standardOutput else { return }
     var samples = 0
     for try await line in output.lines() {

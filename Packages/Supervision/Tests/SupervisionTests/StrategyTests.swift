@@ -176,6 +176,44 @@ struct StrategyTests {
         #expect(log.exits(of: "root/a") == [.shutdown])
     }
 
+    @Test(arguments: Flavor.allCases)
+    func aNestedSupervisorOverItsIntensityEscalatesToItsParent(flavor: Flavor) async throws {
+        let workers = Workers(flavor: flavor)
+        let group = SupervisorSpec(
+            name: "group",
+            intensity: 0,
+            children: [workers.spec("member")]
+        )
+        let root = Supervisor(
+            SupervisorSpec(
+                name: "root",
+                intensity: 1,
+                children: [workers.spec("sibling"), .supervisor("group", group)]
+            )
+        )
+        let log = EventLog(root)
+        let run = start(root)
+        try await root.waitUntilReady()
+        // Intensity 0: the group's first failure exceeds it; the root restarts the group.
+        try await workers.crash("member", in: try await root.supervisor(at: ["group"]))
+        try await log.waitUntil("group restarted") { $0.readies(of: "root/group") == 2 }
+        let groupExit = try #require(log.exits(of: "root/group").first)
+        guard case .supervisorFailed(let error) = groupExit else {
+            Issue.record("expected supervisorFailed, got \(groupExit)")
+            return
+        }
+        #expect(error.code == .intensityExceeded)
+        #expect(error.path.description == "root/group")
+        #expect(log.starts(of: "root/group/member") == 2)
+        #expect(log.starts(of: "root/sibling") == 1)
+        // Once more within the root's period: now the root gives up too.
+        try await workers.crash("member", in: try await root.supervisor(at: ["group"]))
+        let rootError = try #require(await run.value.failure)
+        #expect(rootError.code == .intensityExceeded)
+        #expect(rootError.path.description == "root")
+        #expect(log.exits(of: "root/sibling") == [.shutdown])
+    }
+
     @Test func aSupervisorWithNoChildrenIsAnError() async throws {
         let root = Supervisor(SupervisorSpec(name: "root", children: []))
         let error = try #require(await start(root).value.failure)
