@@ -143,15 +143,20 @@ final class EventHub: Sendable {
         return stream
     }
 
+    /// Publishes an event. The timestamp is read and the event fanned out under one lock, so
+    /// every subscriber sees the whole tree's events in timestamp order. (Yielding to an
+    /// AsyncStream only enqueues; it never calls back into this hub.)
     func emit(_ path: ChildPath, _ kind: SupervisorEvent.Kind) {
-        let subscribers = state.withLock { Array($0.subscribers.values) }
-        if subscribers.isEmpty { return }
-        let event = SupervisorEvent(timestamp: clock.now, path: path, kind: kind)
-        for subscriber in subscribers {
-            if case .dropped = subscriber.yield(event) {
-                droppedCount.add(1, ordering: .relaxed)
+        let dropped: Int = state.withLock { state in
+            if state.subscribers.isEmpty { return 0 }
+            let event = SupervisorEvent(timestamp: clock.now, path: path, kind: kind)
+            var dropped = 0
+            for subscriber in state.subscribers.values {
+                if case .dropped = subscriber.yield(event) { dropped += 1 }
             }
+            return dropped
         }
+        if dropped > 0 { droppedCount.add(dropped, ordering: .relaxed) }
     }
 
     /// Ends every subscription (after the root supervisor stopped).

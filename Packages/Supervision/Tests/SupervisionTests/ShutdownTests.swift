@@ -57,6 +57,9 @@ struct ShutdownTests {
         #expect(clusterEvents.contains(.shutdownCompleted(nil)))
         #expect(log.events(of: "root").last == .shutdownCompleted(nil))
         #expect(!processIDs.contains(where: processExists))
+        // One stream for the whole tree, in timestamp order across its supervisors.
+        let timestamps = log.events.map(\.timestamp)
+        #expect(timestamps == timestamps.sorted())
     }
 
     @Test func shutdownOrderIsTheReverseOfStartOrderOnTheEventStream() async throws {
