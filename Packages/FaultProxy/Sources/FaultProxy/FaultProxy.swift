@@ -89,6 +89,8 @@ public final class FaultProxy: Sendable {
         on group: any EventLoopGroup,
         ownsGroup: Bool
     ) async throws -> FaultProxy {
+        precondition(faults.toUpstream.isValid, "invalid toUpstream faults: \(faults.toUpstream)")
+        precondition(faults.toClient.isValid, "invalid toClient faults: \(faults.toClient)")
         let proxy = FaultProxy(
             upstream: upstream,
             seed: seed,
@@ -133,6 +135,8 @@ public final class FaultProxy: Sendable {
     /// clog delivers everything held. Setting `down` closes established connections; `.refuse`
     /// also stops listening until `down` is cleared. Returns once every connection applied it.
     public func setFaults(_ faults: ProxyFaults) async throws {
+        precondition(faults.toUpstream.isValid, "invalid toUpstream faults: \(faults.toUpstream)")
+        precondition(faults.toClient.isValid, "invalid toClient faults: \(faults.toClient)")
         let (generation, connections, previousDown, stopped) = state.withLock { state in
             let previousDown = state.faults.down
             state.faults = faults

@@ -43,6 +43,13 @@ public struct DirectionFaults: Sendable, Hashable, CustomStringConvertible {
         self.clogged = clogged
     }
 
+    /// `true` when every field is in range (the initializer checks this; fields set one by one
+    /// are checked when the faults are applied).
+    public var isValid: Bool {
+        delay >= .zero && jitter >= .zero && (0...1).contains(corruptProbability)
+            && (bandwidthBytesPerSecond ?? 1) > 0
+    }
+
     /// A direction that forwards every byte unchanged and at once.
     public static let none = DirectionFaults()
 

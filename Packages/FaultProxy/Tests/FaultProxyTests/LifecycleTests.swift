@@ -141,5 +141,34 @@ extension SocketTests {
                 #expect(failures == [])
             }
         }
+
+        @Test func proxiesSharingAGroupIsolateOneReplica() async throws {
+            try await ProxyFixture.run { fixture in
+                let isolated = fixture.proxy
+                let other = try await FaultProxy.start(
+                    listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                    upstream: fixture.echo.address,
+                    seed: 2,
+                    on: fixture.group
+                )
+                let isolatedClient = try Self.connectedClient(port: isolated.port)
+                defer { isolatedClient.close() }
+                try await isolated.setFaults(.clogged)
+                try isolatedClient.sendAll([9])
+                isolatedClient.setReceiveTimeout(milliseconds: 200)
+                #expect(throws: SocketFailure.self, "the clogged proxy forwards nothing") {
+                    _ = try isolatedClient.receive(upTo: 1)
+                }
+                let otherClient = try Self.connectedClient(port: other.port)
+                otherClient.close()
+                try await isolated.setFaults(.none)
+                isolatedClient.setReceiveTimeout(milliseconds: 5000)
+                #expect(
+                    try isolatedClient.receive(exactly: 1) == [9],
+                    "held byte arrives after heal"
+                )
+                await other.stop()
+            }
+        }
     }
 }

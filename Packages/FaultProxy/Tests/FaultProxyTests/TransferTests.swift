@@ -58,46 +58,46 @@ extension SocketTests {
         @Test func faultsChangedWhileTrafficFlowsKeepConnections() async throws {
             try await ProxyFixture.run { fixture in
                 let proxy = fixture.proxy
-                let changes = Task {
-                    let schedule: [ProxyFaults] = [
-                        .both(DirectionFaults(delay: .milliseconds(5), jitter: .milliseconds(5))),
-                        ProxyFaults(
-                            toUpstream: DirectionFaults(bandwidthBytesPerSecond: 8_000_000)
-                        ),
-                        .clogged,
-                        ProxyFaults(toClient: DirectionFaults(clogged: true)),
-                        .none,
-                        .both(
-                            DirectionFaults(
-                                delay: .milliseconds(2),
-                                bandwidthBytesPerSecond: 20_000_000
-                            )
-                        ),
-                    ]
-                    var step = 0
-                    while !Task.isCancelled {
-                        try await proxy.setFaults(schedule[step % schedule.count])
-                        step += 1
-                        try? await Task.sleep(for: .milliseconds(40))
-                    }
-                    try await proxy.setFaults(.none)
-                    return step
+                let transfer = Task {
+                    try await echoTransfer(
+                        port: proxy.port,
+                        connections: 8,
+                        bytesPerConnection: 6 * 1024 * 1024,
+                        seed: 13
+                    )
                 }
-                let failures = try await echoTransfer(
-                    port: proxy.port,
-                    connections: 8,
-                    bytesPerConnection: 3 * 1024 * 1024,
-                    seed: 13
+                #expect(await eventually { proxy.counters.bytesToClient > 1024 * 1024 })
+
+                // Delay: chunks read from now on wait.
+                try await proxy.setFaults(
+                    .both(DirectionFaults(delay: .milliseconds(5), jitter: .milliseconds(5)))
                 )
-                changes.cancel()
-                let steps = try await changes.value
-                #expect(failures == [])
-                #expect(steps >= 6, "the faults changed at least once per kind during the transfer")
+                #expect(await eventually { proxy.counters.chunksDelayed > 0 })
+
+                // Clog both ways: once applied, not one more byte is written either way.
+                try await proxy.setFaults(.clogged)
+                let frozen = proxy.counters
+                try await Task.sleep(for: .milliseconds(200))
+                #expect(proxy.counters.bytesToUpstream == frozen.bytesToUpstream)
+                #expect(proxy.counters.bytesToClient == frozen.bytesToClient)
+                #expect(await eventually { proxy.counters.chunksHeld > 0 })
+
+                // Heal: traffic resumes on the same connections.
+                try await proxy.setFaults(.none)
+                #expect(await eventually { proxy.counters.bytesToClient > frozen.bytesToClient })
+
+                // Bandwidth (both ways: the clients may have sent everything by now).
+                try await proxy.setFaults(
+                    .both(DirectionFaults(bandwidthBytesPerSecond: 2_000_000))
+                )
+                #expect(await eventually { proxy.counters.chunksThrottled > 0 })
+                try await proxy.setFaults(.none)
+
+                #expect(try await transfer.value == [])
                 let counters = proxy.counters
                 #expect(counters.connectionsAccepted == 8)
                 #expect(counters.connectionsRejected == 0)
-                #expect(counters.chunksHeld > 0)
-                #expect(counters.chunksDelayed > 0)
+                #expect(counters.bytesToClient == 8 * 6 * 1024 * 1024)
             }
         }
 
