@@ -27,6 +27,9 @@ public enum ExitReason: Int32, Sendable, Hashable, Codable, CaseIterable, Custom
     case requestSlow = 18
     /// A replica died of a SIGKILL vortex did not send (likely the OOM killer): indeterminate.
     case replicaKilled = 137
+    /// vortex itself was stopped by SIGINT or SIGTERM (128 + SIGTERM, as the original's outer
+    /// process): indeterminate.
+    case interrupted = 143
 
     /// The exit code.
     public var code: Int32 { rawValue }
@@ -46,6 +49,7 @@ public enum ExitReason: Int32, Sendable, Hashable, Codable, CaseIterable, Custom
         case .liveness: "liveness"
         case .requestSlow: "request-slow"
         case .replicaKilled: "replica-killed"
+        case .interrupted: "interrupted"
         }
     }
 }

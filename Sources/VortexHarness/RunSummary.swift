@@ -33,7 +33,8 @@ public struct LatencySummary: Sendable, Hashable, Codable {
 
 /// The result of a run, written to `<output>/summary.json`.
 public struct RunSummary: Sendable, Hashable, Codable {
-    /// `pass`, `fail` or `indeterminate` (a replica died of a foreign SIGKILL).
+    /// `pass`, `fail` or `indeterminate` (a replica died of a foreign SIGKILL, or vortex was
+    /// interrupted).
     public var verdict: String
     /// The exit reason's name (`pass`, `liveness`, …).
     public var reason: String
@@ -105,11 +106,11 @@ public struct RunSummary: Sendable, Hashable, Codable {
         self.output = output
     }
 
-    /// `pass`, `fail`, or `indeterminate` for 137.
+    /// `pass`, `fail`, or `indeterminate` for 137 and 143.
     public static func verdict(of reason: ExitReason) -> String {
         switch reason {
         case .pass: "pass"
-        case .replicaKilled: "indeterminate"
+        case .replicaKilled, .interrupted: "indeterminate"
         default: "fail"
         }
     }

@@ -13,7 +13,8 @@ struct RunCommand: AsyncParsableCommand {
             Exit codes: 0 pass, 1 internal error, 2 bad configuration, 10 driver exited early,
             11 driver's end status wrong, 13 reconciliation mismatch, 14 replica exited
             unexpectedly, 15 driver request write failed, 16 driver reply unreadable, 17 liveness
-            (no request finished), 18 request too slow, 137 a replica died of a foreign SIGKILL.
+            (no request finished), 18 request too slow, 137 a replica died of a foreign SIGKILL,
+            143 interrupted by SIGINT or SIGTERM.
             """
     )
 

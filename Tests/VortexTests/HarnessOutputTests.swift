@@ -15,7 +15,7 @@ import VortexHarness
                 "pass": 0, "internal-error": 1, "usage": 2, "driver-exited-early": 10,
                 "driver-exit-status": 11, "reconciliation": 13, "replica-exited": 14,
                 "driver-request-write": 15, "driver-reply-unreadable": 16, "liveness": 17,
-                "request-slow": 18, "replica-killed": 137,
+                "request-slow": 18, "replica-killed": 137, "interrupted": 143,
             ]
         )
     }
@@ -79,6 +79,7 @@ import VortexHarness
         #expect(latency?["count"] as? Int == 2)
         #expect(latency?["maxMs"] as? Double == 30)
         #expect(RunSummary.verdict(of: .replicaKilled) == "indeterminate")
+        #expect(RunSummary.verdict(of: .interrupted) == "indeterminate")
         #expect(RunSummary.verdict(of: .pass) == "pass")
     }
 

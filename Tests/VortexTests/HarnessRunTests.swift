@@ -142,6 +142,38 @@ struct HarnessRunTests {
         #expect(schedule.split(separator: "\n").first?.contains("\"terminate\"") == true)
     }
 
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: "/usr/bin/linux.uml"),
+            "needs user-mode-linux (scripts/setup-netem): this kernel has no sch_netem"
+        )
+    )
+    func threeReplicaEtcdUnderNetemFaultsPassesInUserModeLinux() throws {
+        let scratch = HarnessCLI.newOutputDirectory()
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let output = scratch + "/out"
+        let repository = URL(fileURLWithPath: HarnessCLI.fixtures)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: repository.path + "/scripts/in-uml")
+        process.arguments = [
+            "--mem", "2G", "--rw", scratch, "--", HarnessCLI.executable, "run", "--target", "etcd",
+            "--faults", "netem", "--replica-count", "3", "--test-duration", "30s", "--seed", "35",
+            "--output", output, "--keep-output",
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let summary = try HarnessCLI.summary(output)
+        #expect(summary["verdict"] as? String == "pass")
+        let faults = summary["faultsInjected"] as? [String: Int] ?? [:]
+        #expect(faults.keys.contains { ["delay", "loss", "isolate", "corrupt"].contains($0) })
+        #expect((summary["requests"] as? [String: Int])?["create_transfers"] ?? 0 > 0)
+    }
+
     /// Runs a detection fixture and checks the exit code, the kept output and its trace.
     private func expectFailure(
         _ arguments: [String],

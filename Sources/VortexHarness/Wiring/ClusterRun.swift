@@ -86,7 +86,7 @@ final class ClusterRun: Sendable {
         }
         await watcher.value
         if !verdict.isDecided {
-            verdict.fail(.internalError, "the run was interrupted (SIGINT or SIGTERM)")
+            verdict.fail(.internalError, "the run ended without a verdict")
         }
         if showProgress { log.clearProgress() }
         return verdict.outcome
@@ -143,6 +143,12 @@ final class ClusterRun: Sendable {
                 }
             case .exited(let reason, _):
                 judgeExit(of: event.path, reason: reason)
+            case .shutdownBegan(.signal(let signal)) where event.path.components.count == 1:
+                if verdict.fail(.interrupted, "vortex was interrupted by \(signal)") {
+                    log.log(.warning, "vortex", "interrupted by \(signal): stopping the run")
+                    trace.failure(.interrupted, "interrupted by \(signal)")
+                }
+                stopping.store(true, ordering: .releasing)
             default: break
             }
         }

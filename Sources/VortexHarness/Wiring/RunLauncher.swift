@@ -15,13 +15,10 @@ public enum RunLauncher {
     public static func launch(_ configuration: RunConfiguration) async -> Int32 {
         setenv(RunEnvironment.seedVariable, "\(configuration.seed)", 1)
         setenv(RunEnvironment.outputVariable, configuration.outputDirectory, 1)
-        do {
-            // Returns only inside the new namespaces; the outer process exits with our code.
-            try Namespaces.relaunchInNewNamespacesIfNeeded()
-        } catch {
+        if let failure = await relaunchInNamespaces() {
             printError(
-                "cannot create the run's namespaces: \(error); unprivileged user namespaces must "
-                    + "be enabled (sysctl kernel.unprivileged_userns_clone=1)"
+                "cannot create the run's namespaces: \(failure); unprivileged user namespaces "
+                    + "must be enabled (sysctl kernel.unprivileged_userns_clone=1)"
             )
             return ExitReason.usage.code
         }
@@ -37,6 +34,25 @@ public enum RunLauncher {
             close(descriptor)
         }
         return await runInside(configuration)
+    }
+
+    /// Re-executes vortex in new namespaces. Returns (nil) only inside them; the outer process
+    /// waits for the inner one and exits with its status. The outer's wait blocks its thread, so
+    /// it runs on a thread of its own: blocking a thread of the concurrency pool would deadlock
+    /// on a one-CPU machine (a pool of one thread, e.g. under user-mode-linux).
+    private static func relaunchInNamespaces() async -> String? {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                do {
+                    try Namespaces.relaunchInNewNamespacesIfNeeded()
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: "\(error)")
+                }
+            }
+            thread.name = "vortex-relaunch"
+            thread.start()
+        }
     }
 
     private static func runInside(_ configuration: RunConfiguration) async -> Int32 {
@@ -117,10 +133,11 @@ public enum RunLauncher {
             do {
                 return try NetemNetwork(layout: configuration.layout)
             } catch {
-                throw ConfigurationError(
-                    "--faults netem cannot be used here: \(error); use --faults proxy, or a "
-                        + "kernel with CONFIG_NET_SCH_NETEM"
-                )
+                let reason = "\(error)"
+                let fix =
+                    reason.contains("--faults proxy")
+                    ? "" : "; use --faults proxy, or a kernel with CONFIG_NET_SCH_NETEM"
+                throw ConfigurationError("--faults netem cannot be used here: \(reason)\(fix)")
             }
         }
     }
