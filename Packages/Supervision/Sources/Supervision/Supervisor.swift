@@ -64,6 +64,16 @@ public final class Supervisor: Sendable {
         hub.subscribe(capacity: capacity)
     }
 
+    /// Calls `handler` for every lifecycle event of this supervisor's tree, synchronously, in
+    /// order, before the supervisor goes on (so when a control call or `waitUntilReady()`
+    /// returns, the handler has seen every event leading to it). It runs under the tree's event
+    /// lock: keep it short and non-blocking (append to a buffer, bump a counter, post to a
+    /// queue); it may call `shutdown()` but must not await anything. Register before `run()`
+    /// to see every event. At most 64 handlers per tree.
+    public func onEvent(_ handler: @escaping @Sendable (SupervisorEvent) -> Void) {
+        hub.addHandler(handler)
+    }
+
     /// Events dropped because some subscriber did not keep up.
     public var droppedEventCount: Int { hub.droppedEvents }
 

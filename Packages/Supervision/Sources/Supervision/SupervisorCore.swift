@@ -209,8 +209,8 @@ final class SupervisorCore {
             if case .restartPending = record.lifecycle { return }
         }
         phase = .running
+        if owner.isRoot { emit(path, .ready) }
         owner.readiness.fulfil(.success(()))
         owner.notifyReady()
-        if owner.isRoot { emit(path, .ready) }
     }
 }

@@ -105,6 +105,7 @@ func formatSeconds(_ duration: Duration) -> String {
 /// Fans events out to every subscriber; shared by all supervisors of one tree.
 final class EventHub: Sendable {
     private struct State {
+        var handlers: [@Sendable (SupervisorEvent) -> Void] = []
         var subscribers: [Int: AsyncStream<SupervisorEvent>.Continuation] = [:]
         var nextSubscriberID = 0
         var finished = false
@@ -148,8 +149,9 @@ final class EventHub: Sendable {
     /// AsyncStream only enqueues; it never calls back into this hub.)
     func emit(_ path: ChildPath, _ kind: SupervisorEvent.Kind) {
         let dropped: Int = state.withLock { state in
-            if state.subscribers.isEmpty { return 0 }
+            if state.subscribers.isEmpty && state.handlers.isEmpty { return 0 }
             let event = SupervisorEvent(timestamp: clock.now, path: path, kind: kind)
+            for handler in state.handlers { handler(event) }
             var dropped = 0
             for subscriber in state.subscribers.values {
                 if case .dropped = subscriber.yield(event) { dropped += 1 }
@@ -157,6 +159,13 @@ final class EventHub: Sendable {
             return dropped
         }
         if dropped > 0 { droppedCount.add(dropped, ordering: .relaxed) }
+    }
+
+    func addHandler(_ handler: @escaping @Sendable (SupervisorEvent) -> Void) {
+        state.withLock { state in
+            precondition(state.handlers.count < 64, "more than 64 event handlers on one tree")
+            state.handlers.append(handler)
+        }
     }
 
     /// Ends every subscription (after the root supervisor stopped).

@@ -43,7 +43,6 @@ struct ShutdownTests {
         #expect(processIDs.allSatisfy(processExists))
         root.shutdown()
         #expect(await run.value.failure == nil)
-        await log.waitForEnd()
         #expect(
             log.exitOrder == [
                 "root/load", "root/cluster/replica-1", "root/cluster/replica-0", "root/cluster",
@@ -70,11 +69,15 @@ struct ShutdownTests {
         }
         let root = Supervisor(SupervisorSpec(name: "root", children: children))
         let log = EventLog(root)
+        let stream = root.events()
         let run = start(root)
         try await root.waitUntilReady()
         root.shutdown()
         #expect(await run.value.failure == nil)
-        await log.waitForEnd()
+        // The async sequence delivers exactly what the synchronous handler saw, then ends.
+        var streamed: [SupervisorEvent] = []
+        for await event in stream { streamed.append(event) }
+        #expect(streamed == log.events)
         let started = log.events.compactMap { event -> String? in
             if case .started = event.kind { return event.path.id } else { return nil }
         }

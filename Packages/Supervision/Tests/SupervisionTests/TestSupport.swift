@@ -19,22 +19,20 @@ struct TimedOut: Error, CustomStringConvertible {
     var description: String { "timed out waiting for \(what)" }
 }
 
-/// Records every event of a supervision tree.
+/// Records every event of a supervision tree through `onEvent`, so the log is always as
+/// current as the supervisor: once a control call or `waitUntilReady()` returns, the events
+/// leading to it are in the log.
 final class EventLog: Sendable {
     private final class Storage: Sendable {
         let events = Mutex<[SupervisorEvent]>([])
     }
 
     private let storage = Storage()
-    private let reader: Task<Void, Never>
 
     init(_ supervisor: Supervisor) {
-        let stream = supervisor.events()
         let storage = self.storage
-        reader = Task {
-            for await event in stream {
-                storage.events.withLock { $0.append(event) }
-            }
+        supervisor.onEvent { event in
+            storage.events.withLock { $0.append(event) }
         }
     }
 
@@ -79,10 +77,6 @@ final class EventLog: Sendable {
         throw TimedOut(what: what + "; events: \(events.map(\.description))")
     }
 
-    /// Waits until the stream ended (the root stopped) and everything was recorded.
-    func waitForEnd() async {
-        await reader.value
-    }
 }
 
 /// Lets a test decide when a task child crashes or returns.
