@@ -133,8 +133,9 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     /// One socket closed. After a clean end (EOF) the bytes queued toward the other side are
-    /// still delivered, then the other side is closed; after an error, or when the proxy itself
-    /// is closing the connection (stop, down, reset), it is closed at once.
+    /// still delivered, then the other side is closed; after an error (e.g. the peer reset) the
+    /// other side is reset too, so a crashed peer looks crashed through the proxy; when the proxy
+    /// itself is closing the connection (stop, down, reset) it is closed at once.
     func sideBecameInactive(_ side: ConnectionSide, abruptly: Bool) {
         eventLoop.assertInEventLoop()
         switch side {
@@ -142,8 +143,12 @@ final class ProxyConnection: @unchecked Sendable {
             guard clientOpen else { return }
             clientOpen = false
             toClient?.shutDown()
-            if let toUpstream, !abruptly, !closing {
+            if closing {
+                closeUpstream()
+            } else if let toUpstream, !abruptly {
                 toUpstream.inputClosed()
+            } else if abruptly, let upstreamChannel, upstreamState == .open {
+                Self.closeWithReset(upstreamChannel)
             } else {
                 closeUpstream()
             }
@@ -151,8 +156,12 @@ final class ProxyConnection: @unchecked Sendable {
             guard upstreamState == .open else { return }
             upstreamState = .closed
             toUpstream?.shutDown()
-            if let toClient, !abruptly, !closing {
+            if closing {
+                closeClient()
+            } else if let toClient, !abruptly {
                 toClient.inputClosed()
+            } else if abruptly, clientOpen {
+                Self.closeWithReset(clientChannel)
             } else {
                 closeClient()
             }
@@ -185,11 +194,16 @@ final class ProxyConnection: @unchecked Sendable {
         closing = true
         proxy.counterCells.add(.connectionsReset)
         for channel in [clientChannel, upstreamChannel].compactMap({ $0 }) {
-            if let options = channel as? any SocketOptionProvider {
-                _ = options.setSoLinger(linger(l_onoff: 1, l_linger: 0))
-            }
-            channel.close(promise: nil)
+            Self.closeWithReset(channel)
         }
+    }
+
+    /// Closes with SO_LINGER 0, so the kernel sends RST instead of FIN.
+    private static func closeWithReset(_ channel: any Channel) {
+        if let options = channel as? any SocketOptionProvider {
+            _ = options.setSoLinger(linger(l_onoff: 1, l_linger: 0))
+        }
+        channel.close(promise: nil)
     }
 
     private func closeClient() {

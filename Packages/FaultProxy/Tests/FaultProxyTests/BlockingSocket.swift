@@ -108,6 +108,19 @@ final class BlockingSocket: @unchecked Sendable {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
+    /// Accepts one connection on a listening socket.
+    func accept() -> BlockingSocket? {
+        let client = Glibc.accept(fd, nil, nil)
+        return client >= 0 ? BlockingSocket(fd: client) : nil
+    }
+
+    /// Closes with SO_LINGER 0: the peer sees RST.
+    func closeWithReset() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        Glibc.close(fd)
+    }
+
     func shutdownWrite() {
         shutdown(fd, Int32(SHUT_WR))
     }

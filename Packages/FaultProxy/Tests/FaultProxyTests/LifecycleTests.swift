@@ -45,6 +45,27 @@ extension SocketTests {
             }
         }
 
+        @Test func upstreamResetIsPassedOnAsReset() async throws {
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let upstream = try BlockingSocket.listening()
+            defer { upstream.close() }
+            let proxy = try await FaultProxy.start(
+                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                upstream: try SocketAddress(ipAddress: "127.0.0.1", port: upstream.localPort),
+                seed: 1,
+                on: group
+            )
+            let client = try BlockingSocket.connect(port: proxy.port)
+            defer { client.close() }
+            let accepted = try #require(upstream.accept())
+            try client.sendAll([1])
+            #expect(try accepted.receive(exactly: 1) == [1])
+            accepted.closeWithReset()
+            #expect(Self.nextReadOutcome(client) == ECONNRESET)
+            await proxy.stop()
+            try await group.shutdownGracefully()
+        }
+
         @Test func unreachableUpstreamClosesTheClientConnection() async throws {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let proxy = try await FaultProxy.start(
