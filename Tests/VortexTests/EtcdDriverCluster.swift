@@ -118,6 +118,12 @@ final class EtcdTestCluster: @unchecked Sendable {
         members[index].process = nil
     }
 
+    /// Sends `signal` (SIGSTOP, SIGCONT) to member `index`.
+    func signal(member index: Int, _ signal: Int32) {
+        guard let process = members[index].process else { return }
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
     /// Kills every member and removes the data directories and logs.
     func stop() {
         for index in members.indices { kill(member: index) }

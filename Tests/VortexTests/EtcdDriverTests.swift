@@ -302,6 +302,52 @@ struct EtcdDriverTests {
         #expect(driver.finish().status == 0)
     }
 
+    @Test func aMemberCutOffFromTheMajorityDoesNotAnswerFromStaleState() throws {
+        let cluster = try EtcdTestCluster(memberCount: 3)
+        defer { cluster.stop() }
+        let writer = try EtcdDriverProcess(
+            addresses: cluster.addresses,
+            logPath: cluster.directory + "/writer.log",
+            environment: ["VORTEX_ETCD_CALL_TIMEOUT_MS": "1000"]
+        )
+        defer { writer.kill() }
+        let ids: [UInt128] = [101, 102]
+        _ = try writer.call(.createAccounts(ids.map { account($0) }))
+        _ = try writer.call(.createTransfers([transfer(1, from: 101, to: 102, amount: 5)]))
+
+        // Member 0 misses a write, then is the only member running: stale and cut off.
+        cluster.signal(member: 0, SIGSTOP)
+        let late = try createResults(
+            writer.call(.createTransfers([transfer(2, from: 101, to: 102, amount: 1 << 90)]))
+        )
+        #expect(late.first?.status == CreateTransferStatus.created.rawValue)
+        cluster.signal(member: 1, SIGSTOP)
+        cluster.signal(member: 2, SIGSTOP)
+        cluster.signal(member: 0, SIGCONT)
+
+        // A new driver starts on member 0; the majority returns after 3 s.
+        let reader = try EtcdDriverProcess(
+            addresses: cluster.addresses,
+            logPath: cluster.directory + "/reader.log",
+            environment: ["VORTEX_ETCD_CALL_TIMEOUT_MS": "1000"]
+        )
+        defer { reader.kill() }
+        try reader.send(.lookupAccounts(ids))
+        Thread.sleep(forTimeInterval: 3)
+        cluster.signal(member: 1, SIGCONT)
+        cluster.signal(member: 2, SIGCONT)
+        guard case .accounts(let found) = try reader.receive(for: .lookupAccounts(ids)).results
+        else { throw EtcdTestError(description: "lookup_accounts did not return accounts") }
+        #expect(
+            found.map(\.debitsPosted) == [5 + (1 << 90), 0],
+            "the latest write, not a stale one"
+        )
+        #expect(found.map(\.creditsPosted) == [0, 5 + (1 << 90)])
+        let member0 = "127.0.0.1:\(cluster.members[0].clientPort)"
+        #expect(reader.log.contains("switching from \(member0)"), "member 0 did not answer")
+        #expect(reader.finish().status == 0)
+    }
+
     /// The member the driver talks to: the target of its last fail-over, else the first one.
     private func memberInUse(_ log: String, _ cluster: EtcdTestCluster) -> Int {
         guard let line = log.split(separator: "\n").last(where: { $0.contains("switching from") }),
