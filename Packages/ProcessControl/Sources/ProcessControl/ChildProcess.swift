@@ -276,14 +276,17 @@ public final class ChildProcess: Sendable {
         }
     }
 
-    /// SIGTERM (to the group when the child leads one); SIGKILL if it has not ended after
-    /// `gracePeriod`. Returns how it ended.
+    /// SIGTERM (to the group when the child leads one) followed by SIGCONT, so a stopped child
+    /// sees it at once; SIGKILL if it has not ended after `gracePeriod`. Returns how it ended.
     public func terminate(gracePeriod: Duration) async -> Termination {
         if let termination = record.termination {
             return termination
         }
         do {
             try signalTree(.terminate)
+            // A stopped child would hold SIGTERM until the grace period ran out.
+            try signalTree(.continue)
+            record.setStopped(false)
         } catch {
             // Already gone: the reactor reports how it ended.
         }

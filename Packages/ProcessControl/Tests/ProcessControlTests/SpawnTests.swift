@@ -222,6 +222,13 @@ extension ProcessControlTests {
             #expect(termination == .signaled(.kill, coreDumped: false))
         }
 
+        @Test func terminateReachesAStoppedChild() async throws {
+            let child = try Command("/bin/sleep", arguments: ["100"]).spawn()
+            try child.suspend()
+            let termination = await child.terminate(gracePeriod: .seconds(60))
+            #expect(termination == .signaled(.terminate, coreDumped: false))
+        }
+
         @Test func terminateWithinGraceIsSigterm() async throws {
             let child = try Command("/bin/sleep", arguments: ["100"]).spawn()
             let termination = await child.terminate(gracePeriod: .seconds(30))
