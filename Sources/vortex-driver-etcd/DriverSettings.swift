@@ -19,9 +19,13 @@ struct DriverLimits: Sendable {
     /// How long one request may keep failing (with retries and fail-overs) before the driver
     /// gives up and exits.
     var requestDeadline: Duration = .seconds(300)
+    /// etcd's history is compacted every this many create requests: each one rewrites the head
+    /// and the touched accounts, and without compaction the old versions fill etcd's quota.
+    var requestsPerCompaction = 1_000
 
-    /// The defaults, overridden by VORTEX_ETCD_MAX_TXN_OPS, VORTEX_ETCD_CALL_TIMEOUT_MS and
-    /// VORTEX_ETCD_REQUEST_DEADLINE_MS. Throws one line for a malformed value.
+    /// The defaults, overridden by VORTEX_ETCD_MAX_TXN_OPS, VORTEX_ETCD_CALL_TIMEOUT_MS,
+    /// VORTEX_ETCD_REQUEST_DEADLINE_MS and VORTEX_ETCD_COMPACTION_REQUESTS. Throws one line for a
+    /// malformed value.
     static func fromEnvironment() throws(DriverFailure) -> DriverLimits {
         var limits = DriverLimits()
         if let value = try integer("VORTEX_ETCD_MAX_TXN_OPS", minimum: 8) {
@@ -32,6 +36,9 @@ struct DriverLimits: Sendable {
         }
         if let value = try integer("VORTEX_ETCD_REQUEST_DEADLINE_MS", minimum: 100) {
             limits.requestDeadline = .milliseconds(value)
+        }
+        if let value = try integer("VORTEX_ETCD_COMPACTION_REQUESTS", minimum: 1) {
+            limits.requestsPerCompaction = value
         }
         return limits
     }

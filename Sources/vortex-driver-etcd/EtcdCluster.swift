@@ -109,6 +109,18 @@ actor EtcdCluster {
         }
     }
 
+    /// Compacts etcd's history up to `revision` (older versions of rewritten keys are dropped;
+    /// current values stay). A revision compacted already is not an error.
+    func compact(revision: Int64) async throws(EtcdFailure) {
+        let body = Data(#"{"revision":"\#(revision)","physical":false}"#.utf8)
+        do {
+            _ = try await post(path: "/v3/kv/compaction", body: body)
+        } catch {
+            if error.description.contains("compacted") { return }
+            throw error
+        }
+    }
+
     /// Moves to the next member and returns a retryable failure saying why.
     func failOver(_ reason: String) -> EtcdFailure {
         let from = current

@@ -192,6 +192,7 @@ extension LedgerStore {
 
         let response = try await cluster.run(transaction)
         if response.succeeded {
+            lastCommitRevision = response.revision
             remember(base, outcome, headRevision: response.revision)
             return outcome.results
         }

@@ -29,6 +29,9 @@ actor LedgerStore {
     var previousRequestKey: Data?
     /// What this driver's last commit left in etcd (nil: unknown, read it).
     var cache: LedgerCache?
+    /// The store revision of this driver's last commit (0: none yet).
+    var lastCommitRevision: Int64 = 0
+    private var commitsSinceCompaction = 0
 
     /// A store for the ledger under `keys`, reached through `cluster`.
     init(cluster: EtcdCluster, keys: LedgerKeys, driverID: UInt64, limits: DriverLimits) {
@@ -147,6 +150,16 @@ actor LedgerStore {
             )
         }
         previousRequestKey = requestKey
+        commitsSinceCompaction += 1
+        if commitsSinceCompaction >= limits.requestsPerCompaction && lastCommitRevision > 0 {
+            commitsSinceCompaction = 0
+            do {
+                try await cluster.compact(revision: lastCommitRevision)
+                Log.info("compacted etcd's history to revision \(lastCommitRevision)")
+            } catch {
+                Log.info("compacting etcd's history to \(lastCommitRevision) failed: \(error)")
+            }
+        }
         return results
     }
 

@@ -173,7 +173,8 @@ struct EtcdDriverTests {
         defer { cluster.stop() }
         let driver = try EtcdDriverProcess(
             addresses: cluster.addresses,
-            logPath: cluster.directory + "/driver.log"
+            logPath: cluster.directory + "/driver.log",
+            environment: ["VORTEX_ETCD_COMPACTION_REQUESTS": "10"]
         )
         defer { driver.kill() }
         var generator = WorkloadGenerator(
@@ -194,6 +195,10 @@ struct EtcdDriverTests {
         #expect(model.transfersCreated > 0)
         #expect((commands[.createTransfers] ?? 0) > 10)
         try expectLedgerMatches(model, driver: driver, cluster: cluster)
+        #expect(driver.log.contains("compacted etcd's history"), "old versions are compacted")
+        #expect(throws: (any Error).self, "revision 2 is compacted away") {
+            try cluster.etcdctl(["get", "--rev=2", "/vortex-test/ready"])
+        }
 
         // SIGTERM at the end of a run: the driver ends by the signal, as vortex expects.
         let ended = driver.terminate(with: SIGTERM)
