@@ -53,7 +53,7 @@ public enum BuiltinTargets {
             summary: "etcd 3.4 (Debian etcd-server); driver vortex-driver-etcd; pre-vote on",
             ports: ports,
             proxiedPorts: ports,
-            corruptiblePorts: ["peer"],
+            corruptiblePorts: [],
             prepare: nil,
             start: start,
             startupGrace: .seconds(5),

@@ -29,8 +29,8 @@ public struct TargetDefinition: Sendable, Hashable {
     /// The ports the proxy backend interposes on: a non-empty subset of ``ports``.
     public var proxiedPorts: [String]
     /// The proxied ports whose traffic the proxy backend may corrupt: those whose protocol
-    /// detects corruption (TigerBeetle checksums every message; etcd's HTTP/JSON client API does
-    /// not, so only its peer port is corruptible). Netem corrupts packets, which TCP's checksum
+    /// detects corruption (TigerBeetle checksums every message; etcd's protocols do not, and a
+    /// corrupted peer stream crashes a member). Netem corrupts packets, which TCP's checksum
     /// catches, so it ignores this list.
     public var corruptiblePorts: [String]
     /// Run once per replica before its first start (e.g. `tigerbeetle format`); nil for none.

@@ -111,13 +111,13 @@ struct HarnessRunTests {
     }
 
     @Test func threeReplicaEtcdUnderProxyFaultsPasses() throws {
-        // Seed 35 draws terminate, restart, pause, resume, isolate, corrupt and delay in the
+        // Seed 335 draws terminate, isolate, delay, restart, pause and resume in the
         // first minute with the default weights.
         let output = HarnessCLI.newOutputDirectory()
         defer { try? FileManager.default.removeItem(atPath: output) }
         let outcome = try HarnessCLI.run([
             "run", "--target", "etcd", "--replica-count", "3", "--test-duration", "60s",
-            "--faults", "proxy", "--seed", "35", "--output", output, "--keep-output",
+            "--faults", "proxy", "--seed", "335", "--output", output, "--keep-output",
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let summary = try HarnessCLI.summary(output)

@@ -136,11 +136,9 @@ final class ClusterRun: Sendable {
     private func watch(_ events: AsyncStream<SupervisorEvent>) async {
         for await event in events {
             log.log(.debug, "supervisor", "\(event.path) \(event.kind)")
+            // Every lifecycle event is also a mark on the supervisor's track.
+            trace.supervisorEvent("\(event.path) \(event.kind)")
             switch event.kind {
-            case .started(let processID):
-                if let replica = ReplicaGroup.replicaIndex(of: event.path) {
-                    trace.supervisorEvent("replica \(replica) started pid=\(processID ?? 0)")
-                }
             case .exited(let reason, _):
                 judgeExit(of: event.path, reason: reason)
             case .shutdownBegan(.signal(let signal)) where event.path.components.count == 1:
