@@ -85,6 +85,12 @@ let harnessBadInputs: [HarnessBadInput] = [
         o.faults = "none"
         o.faultWeights = ["delay=2"]
     },
+    .init("corruption without corruptible ports", "has no corruptible ports") { o, _, _ in
+        o.faultWeights = ["corrupt=2"]
+    },
+    .init("target corruptible port not proxied", "corruptible port 'client'") { o, _, s in
+        o.target = try targetFile(s, "t.toml", "corruptible-ports = [\"client\"]\n" + goodTarget)
+    },
     .init("all weights zero", "every fault weight is 0") { o, _, _ in
         o.faults = "none"
         o.faultWeights = ["none=0"]

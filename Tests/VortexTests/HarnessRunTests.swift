@@ -85,6 +85,20 @@ struct HarnessRunTests {
         }
     }
 
+    @Test func netemWithoutKernelSupportExitsTwoAndLeavesNothing() throws {
+        let output = HarnessCLI.newOutputDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let outcome = try HarnessCLI.run([
+            "run", "--faults", "netem", "--test-duration", "2s", "--output", output,
+        ])
+        // On a kernel with sch_netem the run simply passes; without, it stops at start.
+        guard outcome.status != 0 else { return }
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.split(separator: "\n").count == 1)
+        #expect(outcome.standardError.contains("--faults proxy"))
+        #expect(!FileManager.default.fileExists(atPath: output))
+    }
+
     @Test func targetsListsTheBuiltins() throws {
         let outcome = try HarnessCLI.run(["targets"])
         #expect(outcome.status == 0)
@@ -172,6 +186,42 @@ struct HarnessRunTests {
         let faults = summary["faultsInjected"] as? [String: Int] ?? [:]
         #expect(faults.keys.contains { ["delay", "loss", "isolate", "corrupt"].contains($0) })
         #expect((summary["requests"] as? [String: Int])?["create_transfers"] ?? 0 > 0)
+    }
+
+    @Test func sameSeedGivesTheSameFaultSchedule() throws {
+        // Process faults only, drawn often, against stand-in replicas: every action succeeds,
+        // so the decisions depend on the seed alone; runs differ only in how many ticks fit.
+        func schedule(seed: Int) throws -> [String] {
+            let output = HarnessCLI.newOutputDirectory()
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            let outcome = try HarnessCLI.run([
+                "run", "--target", HarnessCLI.fixtures + "/harness-sleeper.toml",
+                "--replica-count", "3", "--faults", "none", "--test-duration", "3s",
+                "--seed", "\(seed)", "--output", output, "--keep-output",
+                "--driver-command", HarnessCLI.fixtures + "/harness-driver.py silent",
+                "--fault-weight", "terminate=3000", "--fault-weight", "restart=3000",
+                "--fault-weight", "pause=3000", "--fault-weight", "resume=3000",
+            ])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+            let lines = try String(contentsOfFile: output + "/faults.jsonl", encoding: .utf8)
+                .split(separator: "\n")
+            return try lines.map { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+                let decision = (object as? [String: Any])?["decision"] ?? ""
+                let data = try JSONSerialization.data(
+                    withJSONObject: decision,
+                    options: .sortedKeys
+                )
+                return String(decoding: data, as: UTF8.self)
+            }
+        }
+        let first = try schedule(seed: 77)
+        let second = try schedule(seed: 77)
+        let other = try schedule(seed: 78)
+        let common = min(first.count, second.count)
+        #expect(common > 10, "decisions: \(first.count), \(second.count)")
+        #expect(first.prefix(common) == second.prefix(common))
+        #expect(other.prefix(common) != first.prefix(common))
     }
 
     /// Runs a detection fixture and checks the exit code, the kept output and its trace.
