@@ -224,6 +224,49 @@ struct HarnessRunTests {
         #expect(other.prefix(common) != first.prefix(common))
     }
 
+    @Test(arguments: [SIGINT, SIGTERM])
+    func interruptedRunStopsInOrderWith143(signal: Int32) throws {
+        let output = HarnessCLI.newOutputDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HarnessCLI.executable)
+        process.arguments = [
+            "run", "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--replica-count",
+            "3",
+            "--faults", "proxy", "--test-duration", "5m", "--seed", "5", "--output", output,
+            "--driver-command", HarnessCLI.fixtures + "/harness-driver.py silent",
+        ]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Bounded wait until the workload runs (at most 30 s).
+        var started = false
+        for _ in 0..<300 where !started {
+            Thread.sleep(forTimeInterval: 0.1)
+            let log = (try? String(contentsOfFile: output + "/vortex.log", encoding: .utf8)) ?? ""
+            started = log.contains("vortex/faults ready")
+        }
+        #expect(started)
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        let summary = try HarnessCLI.summary(output)
+        #expect(summary["verdict"] as? String == "indeterminate")
+        #expect(summary["reason"] as? String == "interrupted")
+        _ = try HarnessCLI.traceEvents(output)
+        // Nothing of the run is left: no process names its output directory.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/proc")
+            .filter { Int32($0) != nil }
+            .filter { pid in
+                let cmdline =
+                    (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")))
+                    .map { String(decoding: $0, as: UTF8.self) } ?? ""
+                return cmdline.contains(output) || cmdline.contains("harness-driver.py")
+            }
+        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+    }
+
     /// Runs a detection fixture and checks the exit code, the kept output and its trace.
     private func expectFailure(
         _ arguments: [String],
