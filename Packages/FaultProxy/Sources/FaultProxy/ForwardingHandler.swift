@@ -21,9 +21,16 @@ final class ForwardingHandler: ChannelDuplexHandler {
 
     let side: ConnectionSide
     /// The pipe fed by this side's reads (nil until the upstream is connected).
-    var readPipe: DirectionPipe?
+    private(set) var readPipe: DirectionPipe?
     /// The pipe that writes into this side.
-    var writePipe: DirectionPipe?
+    private(set) var writePipe: DirectionPipe?
+    /// Chunks read before the pipes exist. Reads are held back until then, but NIO drains a
+    /// socket completely when it sees the peer's FIN (EPOLLRDHUP), so a client that sends and
+    /// half-closes at once is read before the upstream connect completes; bounded by the
+    /// kernel's receive buffer.
+    private var earlyChunks: [ByteBuffer] = []
+    /// EOF was read before the pipes exist.
+    private var earlyEndOfInput = false
     /// Told about activity and closure; cleared when the connection finishes.
     var connection: ProxyConnection?
     private var context: ChannelHandlerContext?
@@ -50,7 +57,11 @@ final class ForwardingHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        readPipe?.receive(unwrapInboundIn(data))
+        if let readPipe {
+            readPipe.receive(unwrapInboundIn(data))
+        } else {
+            earlyChunks.append(unwrapInboundIn(data))
+        }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -59,7 +70,11 @@ final class ForwardingHandler: ChannelDuplexHandler {
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            readPipe?.inputEnded()
+            if let readPipe {
+                readPipe.inputEnded()
+            } else {
+                earlyEndOfInput = true
+            }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -92,6 +107,24 @@ final class ForwardingHandler: ChannelDuplexHandler {
         } else {
             readHeld = true
         }
+    }
+
+    /// Connects this side to its pipes, forwards what was read before, and starts reading.
+    func attach(readPipe: DirectionPipe, writePipe: DirectionPipe) {
+        precondition(self.readPipe == nil, "pipes attached twice")
+        precondition(self.writePipe == nil, "pipes attached twice")
+        self.readPipe = readPipe
+        self.writePipe = writePipe
+        let chunks = earlyChunks
+        earlyChunks = []
+        for chunk in chunks {
+            readPipe.receive(chunk)
+        }
+        readPipe.receiveComplete()
+        if earlyEndOfInput {
+            readPipe.inputEnded()
+        }
+        resumeReading()
     }
 
     /// Passes on a read that was held back, if any, once the pipe can take more.

@@ -124,12 +124,8 @@ final class ProxyConnection: @unchecked Sendable {
         )
         self.toUpstream = toUpstream
         self.toClient = toClient
-        clientHandler.readPipe = toUpstream
-        clientHandler.writePipe = toClient
-        upstreamHandler.readPipe = toClient
-        upstreamHandler.writePipe = toUpstream
-        clientHandler.resumeReading()
-        upstreamHandler.resumeReading()
+        clientHandler.attach(readPipe: toUpstream, writePipe: toClient)
+        upstreamHandler.attach(readPipe: toClient, writePipe: toUpstream)
     }
 
     /// One socket closed. After a clean end (EOF) the bytes queued toward the other side are

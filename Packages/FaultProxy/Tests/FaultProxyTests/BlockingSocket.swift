@@ -41,7 +41,7 @@ final class BlockingSocket: @unchecked Sendable {
         return BlockingSocket(fd: fd)
     }
 
-    static func listening() throws -> BlockingSocket {
+    static func listening(backlog: Int32 = 16) throws -> BlockingSocket {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SocketFailure(operation: "socket", code: errno) }
         var address = sockaddr_in()
@@ -52,7 +52,7 @@ final class BlockingSocket: @unchecked Sendable {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard result == 0, listen(fd, 16) == 0 else {
+        guard result == 0, listen(fd, backlog) == 0 else {
             let code = errno
             Glibc.close(fd)
             throw SocketFailure(operation: "bind", code: code)

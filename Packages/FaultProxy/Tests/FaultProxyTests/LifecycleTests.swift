@@ -163,6 +163,46 @@ extension SocketTests {
             }
         }
 
+        @Test func dataAndEOFReadBeforeTheUpstreamConnectsAreForwarded() async throws {
+            // An upstream whose accept queue is full drops the proxy's SYN, so its connect
+            // completes only on the SYN retransmit (~1 s) — meanwhile the proxy reads the
+            // client's data and FIN (NIO drains a socket on FIN), which must not be lost.
+            let upstream = try BlockingSocket.listening(backlog: 0)
+            defer { upstream.close() }
+            let filler = try BlockingSocket.connect(port: upstream.localPort)
+            defer { filler.close() }
+            let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let proxy = try await FaultProxy.start(
+                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                upstream: try SocketAddress(ipAddress: "127.0.0.1", port: upstream.localPort),
+                seed: 1,
+                on: group
+            )
+            let client = try BlockingSocket.connect(port: proxy.port)
+            defer { client.close() }
+            let data = randomBytes(count: 50_000, seed: 21)
+            try client.sendAll(data)
+            client.shutdownWrite()
+            try await Task.sleep(for: .milliseconds(300))
+            let failures = await onThreads(1) { _ in
+                upstream.accept()?.close()  // the filler
+                guard let proxied = upstream.accept() else {
+                    throw TransferMismatch(connection: 0, offset: 0)
+                }
+                defer { proxied.close() }
+                proxied.setReceiveTimeout(milliseconds: 10_000)
+                guard try proxied.receive(exactly: data.count) == data else {
+                    throw TransferMismatch(connection: 0, offset: 0)
+                }
+                guard try proxied.receive(upTo: 1).isEmpty else {
+                    throw TransferMismatch(connection: 0, offset: data.count)
+                }
+            }
+            #expect(failures == [])
+            await proxy.stop()
+            try await group.shutdownGracefully()
+        }
+
         @Test func proxiesSharingAGroupIsolateOneReplica() async throws {
             try await ProxyFixture.run { fixture in
                 let isolated = fixture.proxy
