@@ -46,7 +46,7 @@ actor LedgerStore {
         switch request.events {
         case .accounts(let accounts):
             do {
-                try LedgerRules.checkSupported(accounts: accounts)
+                try TigerBeetleRules.checkSupported(accounts: accounts)
             } catch {
                 throw .unsupported(error.description)
             }
@@ -56,12 +56,12 @@ actor LedgerStore {
                 accountIDs: Set(accounts.map(\.id)),
                 transferIDs: []
             ) { snapshot, base in
-                LedgerRules.createAccounts(accounts, snapshot: snapshot, baseTimestamp: base)
+                TigerBeetleRules.createAccounts(accounts, snapshot: snapshot, baseTimestamp: base)
             }
             return Self.reply(results, for: request.operation)
         case .transfers(let transfers):
             do {
-                try LedgerRules.checkSupported(transfers: transfers)
+                try TigerBeetleRules.checkSupported(transfers: transfers)
             } catch {
                 throw .unsupported(error.description)
             }
@@ -72,7 +72,7 @@ actor LedgerStore {
                 accountIDs: accountIDs,
                 transferIDs: Set(transfers.map(\.id))
             ) { snapshot, base in
-                LedgerRules.createTransfers(transfers, snapshot: snapshot, baseTimestamp: base)
+                TigerBeetleRules.createTransfers(transfers, snapshot: snapshot, baseTimestamp: base)
             }
             return Self.reply(results, for: request.operation)
         case .ids(let ids):

@@ -48,7 +48,7 @@ struct UnsupportedFeature: Error, Sendable, CustomStringConvertible {
 }
 
 /// TigerBeetle's create semantics over a `LedgerSnapshot`.
-struct LedgerRules {
+struct TigerBeetleRules {
     private static let maxID = UInt128.max
     private static let accountFlagsKnown: UInt16 = 0x3F
     private static let transferFlagsKnown: UInt16 = 0x1FF
@@ -91,7 +91,7 @@ struct LedgerRules {
         snapshot: LedgerSnapshot,
         baseTimestamp: UInt64
     ) -> LedgerOutcome {
-        var rules = LedgerRules(snapshot)
+        var rules = TigerBeetleRules(snapshot)
         rules.execute(
             events,
             baseTimestamp: baseTimestamp,
@@ -107,7 +107,7 @@ struct LedgerRules {
         snapshot: LedgerSnapshot,
         baseTimestamp: UInt64
     ) -> LedgerOutcome {
-        var rules = LedgerRules(snapshot)
+        var rules = TigerBeetleRules(snapshot)
         rules.execute(
             events,
             baseTimestamp: baseTimestamp,
@@ -137,7 +137,7 @@ struct LedgerRules {
         _ events: [Event],
         baseTimestamp: UInt64,
         linked: (Event) -> Bool,
-        apply: (inout LedgerRules, Event, UInt64) -> EventResult
+        apply: (inout TigerBeetleRules, Event, UInt64) -> EventResult
     ) {
         let created = CreateAccountStatus.created.rawValue
         let linkedEventFailed = CreateAccountStatus.linkedEventFailed.rawValue
