@@ -10,6 +10,8 @@ import Workload
 extension ClusterRun {
     /// Time between ticks, as the original's `constants.vsr.tick_ms`.
     static let tickInterval = Duration.milliseconds(10)
+    /// Time between throughput samples in the trace (requests per second).
+    static let throughputInterval = Duration.seconds(1)
     /// Time between progress-line updates on a terminal.
     static let progressInterval = Duration.milliseconds(250)
 
@@ -38,6 +40,8 @@ extension ClusterRun {
         }
         var tick: UInt64 = 0
         var nextProgress = Duration.zero
+        var nextThroughput = Self.throughputInterval
+        var finishedAtLastSample = 0
         // Bounded by the test duration: `now` grows with every tick.
         while !stopping.load(ordering: .acquiring) && !Task.isCancelled {
             try? await Task.sleep(for: Self.tickInterval)
@@ -68,6 +72,9 @@ extension ClusterRun {
                 network: executor.cluster.network,
                 oldestInFlightStart: inFlight.map { since($0.startMonotonic) }
             ) {
+                if let periodStart = liveness.periodStart {
+                    trace.livenessRequired(from: origin + periodStart, to: .now)
+                }
                 fail(violation.exitReason, "liveness check: \(violation)")
                 return
             }
@@ -87,6 +94,12 @@ extension ClusterRun {
                 {
                     startedAt[replica] = since(.now)
                 }
+            }
+            if now >= nextThroughput {
+                nextThroughput = now + Self.throughputInterval
+                let finished = progress.finishedCount
+                trace.throughput(requestsPerSecond: Double(finished - finishedAtLastSample))
+                finishedAtLastSample = finished
             }
             if showProgress && now >= nextProgress {
                 nextProgress = now + Self.progressInterval

@@ -69,6 +69,15 @@ public enum RunLauncher {
         let network: (any StoppableNetwork)?
         do {
             network = try makeNetwork(configuration)
+            let unsupported =
+                network?.capabilities.unsupportedKinds(among: configuration.faultWeights) ?? []
+            if !unsupported.isEmpty {
+                throw ConfigurationError(
+                    "--faults \(configuration.faults.rawValue) cannot inject "
+                        + unsupported.map(\.rawValue).joined(separator: ", ")
+                        + "; set their --fault-weight to 0 or use another backend"
+                )
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: output)
             printError("\(error)")

@@ -97,6 +97,21 @@ final class RunTrace: Sendable {
         writer.instant("supervisor", pid: Self.supervisorPid, args: ["event": .string(text)])
     }
 
+    /// Records the acceptable period that failed liveness, on the supervisor's track.
+    func livenessRequired(from start: ContinuousClock.Instant, to end: ContinuousClock.Instant) {
+        writer.complete(
+            "liveness_required",
+            pid: Self.supervisorPid,
+            start: min(start, end),
+            end: end
+        )
+    }
+
+    /// Samples the workload's throughput (a counter on the workload's track).
+    func throughput(requestsPerSecond: Double) {
+        writer.counter("throughput", pid: Self.workloadPid, values: ["requests": requestsPerSecond])
+    }
+
     /// Marks the failure that decided the run.
     func failure(_ reason: ExitReason, _ message: String) {
         writer.instant(
