@@ -83,6 +83,24 @@ final class BlockingSocket: @unchecked Sendable {
         }
     }
 
+    /// Sends every byte of `bytes`.
+    func sendAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let remaining = UnsafeRawBufferPointer(rebasing: bytes[offset...])
+            let sent = send(fd, remaining.baseAddress, remaining.count, Int32(MSG_NOSIGNAL))
+            guard sent > 0 else { throw SocketFailure(operation: "send", code: errno) }
+            offset += sent
+        }
+    }
+
+    /// Reads into `buffer`; 0 means EOF.
+    func receive(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let received = recv(fd, buffer.baseAddress, buffer.count, 0)
+        guard received >= 0 else { throw SocketFailure(operation: "recv", code: errno) }
+        return received
+    }
+
     /// Reads up to `count` bytes; an empty result means EOF.
     func receive(upTo count: Int) throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: count)

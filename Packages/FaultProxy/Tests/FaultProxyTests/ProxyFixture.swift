@@ -6,6 +6,10 @@ import NIOCore
 import NIOPosix
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A proxy in front of an echo server, both on one event loop group.
 struct ProxyFixture {
     let group: MultiThreadedEventLoopGroup
@@ -60,30 +64,35 @@ func echoTransfer(
         let connection = index / 2
         let socket = sockets[connection]
         let data = randomBytes(count: bytesPerConnection, seed: seed &+ UInt64(connection))
-        if index % 2 == 0 {
-            var offset = 0
-            var writeSize = 1
-            while offset < data.count {
-                writeSize = writeSize * 7 % 200_003 + 1
-                let end = min(data.count, offset + writeSize)
-                try socket.sendAll(Array(data[offset..<end]))
-                offset = end
+        try data.withUnsafeBytes { expected in
+            if index % 2 == 0 {
+                var offset = 0
+                var writeSize = 1
+                while offset < expected.count {
+                    writeSize = writeSize * 7 % 200_003 + 1
+                    let end = min(expected.count, offset + writeSize)
+                    try socket.sendAll(UnsafeRawBufferPointer(rebasing: expected[offset..<end]))
+                    offset = end
+                }
+                socket.shutdownWrite()
+                return
             }
-            socket.shutdownWrite()
-        } else {
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 8)
+            defer { buffer.deallocate() }
             var received = 0
             while true {
-                let chunk = try socket.receive(upTo: 256 * 1024)
-                if chunk.isEmpty { break }
-                guard received + chunk.count <= data.count else {
+                let count = try socket.receive(into: buffer)
+                if count == 0 { break }
+                guard received + count <= expected.count,
+                    let actual = buffer.baseAddress,
+                    let wanted = expected.baseAddress,
+                    memcmp(actual, wanted + received, count) == 0
+                else {
                     throw TransferMismatch(connection: connection, offset: received)
                 }
-                if !chunk.elementsEqual(data[received..<(received + chunk.count)]) {
-                    throw TransferMismatch(connection: connection, offset: received)
-                }
-                received += chunk.count
+                received += count
             }
-            guard received == data.count else {
+            guard received == expected.count else {
                 throw TransferMismatch(connection: connection, offset: received)
             }
         }

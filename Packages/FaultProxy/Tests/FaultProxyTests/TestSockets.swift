@@ -118,22 +118,22 @@ func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) a
     }
 }
 
-/// Deterministic pseudo-random bytes.
+/// Deterministic pseudo-random bytes (xorshift64, written a word at a time: debug builds are slow
+/// byte by byte).
 func randomBytes(count: Int, seed: UInt64) -> [UInt8] {
     var state = seed &+ 0x9E37_79B9_7F4A_7C15
-    var bytes = [UInt8](repeating: 0, count: count)
-    var index = 0
-    while index < count {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        var word = state
-        for _ in 0..<8 where index < count {
-            bytes[index] = UInt8(truncatingIfNeeded: word)
-            word >>= 8
-            index += 1
+    let words = (count + 7) / 8
+    var bytes = [UInt8](repeating: 0, count: words * 8)
+    bytes.withUnsafeMutableBytes { raw in
+        let pointer = raw.bindMemory(to: UInt64.self)
+        for index in 0..<words {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            pointer[index] = state
         }
     }
+    bytes.removeLast(words * 8 - count)
     return bytes
 }
 
