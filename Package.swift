@@ -64,6 +64,7 @@ let package = Package(
                 "VortexHarness",
                 .product(name: "ProcessControl", package: "ProcessControl"),
                 .product(name: "Workload", package: "Workload"),
+                .product(name: "FaultProxy", package: "FaultProxy"),
             ],
             exclude: ["Fixtures"]
         ),
