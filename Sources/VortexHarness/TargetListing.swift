@@ -11,7 +11,7 @@ public enum TargetListing {
         lines.append(
             "  ports: \(target.ports.joined(separator: ", ")) (proxied: "
                 + "\(target.proxiedPorts.joined(separator: ", ")); corruptible: "
-                + "\(target.corruptiblePorts.joined(separator: ", ")))"
+                + "\(target.corruptiblePorts.isEmpty ? "none" : target.corruptiblePorts.joined(separator: ", ")))"
         )
         lines.append(
             "  startup-grace: \(DurationSyntax.format(target.startupGrace)), "

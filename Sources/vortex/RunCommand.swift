@@ -53,7 +53,11 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("fault-weight"),
-        help: "Override one fault weight, NAME=W (repeatable), e.g. terminate=4 or delay=0."
+        help: """
+            Override one fault weight, NAME=W (repeatable), e.g. terminate=4 or delay=0. Names: \
+            none, terminate, restart, pause, resume, delay, corrupt, loss, isolate, network-heal, \
+            heal.
+            """
     )
     var faultWeights: [String] = []
 
