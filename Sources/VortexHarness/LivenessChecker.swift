@@ -63,6 +63,9 @@ public struct LivenessChecker: Sendable {
     /// Requests finished inside the current period.
     public private(set) var finishedInPeriod = 0
     private var pendingViolation: LivenessViolation?
+    /// The longest an acceptable period waited for its first finished request (the time the
+    /// cluster took to recover from tolerable faults), over the run so far.
+    public private(set) var longestRecovery: Duration = .zero
 
     /// Creates a checker.
     public init(window: Duration, startupGrace: Duration, replicaCount: Int) {
@@ -78,6 +81,9 @@ public struct LivenessChecker: Sendable {
     public mutating func requestFinished(start: Duration, end: Duration) {
         precondition(start <= end, "a request ends after it starts")
         guard let periodStart, end >= periodStart else { return }
+        if finishedInPeriod == 0 {
+            longestRecovery = max(longestRecovery, end - periodStart)
+        }
         finishedInPeriod += 1
         let spent = end - max(start, periodStart)
         if spent > window && pendingViolation == nil {

@@ -62,6 +62,8 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var latency: LatencySummary
     /// Latency per command.
     public var latencyByCommand: [String: LatencySummary]
+    /// The longest an acceptable period waited for its first finished request, in seconds.
+    public var longestRecoverySeconds: Double
     /// The output directory.
     public var output: String
 
@@ -77,6 +79,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         elapsed: Duration,
         faultsInjected: [FaultKind: Int],
         latencyByCommand: [String: LatencyHistogram],
+        longestRecovery: Duration = .zero,
         output: String
     ) {
         func seconds(_ duration: Duration) -> Double {
@@ -103,6 +106,7 @@ public struct RunSummary: Sendable, Hashable, Codable {
         }
         latency = LatencySummary(all)
         self.latencyByCommand = latencyByCommand.mapValues(LatencySummary.init)
+        longestRecoverySeconds = seconds(longestRecovery)
         self.output = output
     }
 

@@ -196,6 +196,35 @@ private func replicas(
         #expect(violation?.exitReason == .requestSlow)
     }
 
+    @Test func recordsTheLongestRecovery() {
+        var liveness = checker()
+        let up = replicas([.running, .running, .running])
+        let down = replicas([.terminated, .paused, .running])
+        _ = liveness.check(
+            now: .seconds(1),
+            replicas: up,
+            network: .healed,
+            oldestInFlightStart: nil
+        )
+        liveness.requestFinished(start: .seconds(1), end: .seconds(3))
+        liveness.requestFinished(start: .seconds(3), end: .seconds(9))
+        #expect(liveness.longestRecovery == .seconds(2))
+        _ = liveness.check(
+            now: .seconds(10),
+            replicas: down,
+            network: .healed,
+            oldestInFlightStart: nil
+        )
+        _ = liveness.check(
+            now: .seconds(20),
+            replicas: up,
+            network: .healed,
+            oldestInFlightStart: nil
+        )
+        liveness.requestFinished(start: .seconds(12), end: .seconds(27))
+        #expect(liveness.longestRecovery == .seconds(7))
+    }
+
     @Test func requestsOutsideAPeriodAreNotJudged() {
         var liveness = checker()
         liveness.requestFinished(start: .zero, end: .seconds(60))

@@ -62,6 +62,7 @@ extension ClusterRun {
                     end: since(record.endMonotonic)
                 )
             }
+            longestRecovery.withLock { $0 = liveness.longestRecovery }
             let inFlight = await runner.withLock({ $0 })?.inFlight
             let states = executor.cluster.replicas.indices.map {
                 ReplicaLiveness(state: executor.cluster.replicas[$0], startedAt: startedAt[$0])

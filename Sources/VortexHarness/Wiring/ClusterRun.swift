@@ -23,6 +23,7 @@ final class ClusterRun: Sendable {
     let network: (any StoppableNetwork)?
     let progress = WorkloadProgress()
     let faultCounts = Mutex<[FaultKind: Int]>([:])
+    let longestRecovery = Mutex<Duration>(.zero)
     let stopping = Atomic<Bool>(false)
     let root = Mutex<Supervisor?>(nil)
     let driver = Mutex<DriverHandle?>(nil)

@@ -184,6 +184,7 @@ public enum RunLauncher {
             elapsed: elapsed,
             faultsInjected: run.faultCounts.withLock { $0 },
             latencyByCommand: run.progress.latencyByCommand,
+            longestRecovery: run.longestRecovery.withLock { $0 },
             output: configuration.outputDirectory
         )
         do {
