@@ -49,6 +49,7 @@ final class ForwardingHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        connection?.sideRemoved(side)
     }
 
     func channelActive(context: ChannelHandlerContext) {

@@ -34,6 +34,7 @@ final class ProxyConnection: @unchecked Sendable {
     private var clientOpen = true
     private var closing = false
     private var registered = false
+    private var isFinished = false
     private var faultsGeneration = 0
     private var pendingFaults = ProxyFaults.none
     private let finished: EventLoopPromise<Void>
@@ -165,6 +166,20 @@ final class ProxyConnection: @unchecked Sendable {
         finishIfDone()
     }
 
+    /// A handler left its pipeline (its channel is gone): if the channel never reported itself
+    /// inactive (it never became active), count it as closed so the connection still finishes.
+    func sideRemoved(_ side: ConnectionSide) {
+        eventLoop.assertInEventLoop()
+        switch side {
+        case .client where clientOpen:
+            sideBecameInactive(.client, abruptly: true)
+        case .upstream where upstreamState == .open:
+            sideBecameInactive(.upstream, abruptly: true)
+        case .client, .upstream:
+            break
+        }
+    }
+
     /// Applies a new fault set, unless a newer one already arrived.
     func apply(_ faults: ProxyFaults, generation: Int) {
         eventLoop.assertInEventLoop()
@@ -220,6 +235,7 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     private func finishIfDone() {
+        guard !isFinished else { return }
         guard !clientOpen else { return }
         guard upstreamState == .closed || upstreamState == .notStarted else { return }
         // Break the reference cycles between handlers, pipes and this connection.
@@ -235,6 +251,7 @@ final class ProxyConnection: @unchecked Sendable {
             registered = false
             proxy.unregister(self)
         }
+        isFinished = true
         finished.succeed(())
     }
 }

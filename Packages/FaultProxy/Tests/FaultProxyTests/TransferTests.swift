@@ -62,7 +62,7 @@ extension SocketTests {
                     try await echoTransfer(
                         port: proxy.port,
                         connections: 8,
-                        bytesPerConnection: 6 * 1024 * 1024,
+                        bytesPerConnection: 8 * 1024 * 1024,
                         seed: 13
                     )
                 }
@@ -82,22 +82,21 @@ extension SocketTests {
                 #expect(proxy.counters.bytesToClient == frozen.bytesToClient)
                 #expect(await eventually { proxy.counters.chunksHeld > 0 })
 
-                // Heal: traffic resumes on the same connections.
-                try await proxy.setFaults(.none)
-                #expect(await eventually { proxy.counters.bytesToClient > frozen.bytesToClient })
-
-                // Bandwidth (both ways: the clients may have sent everything by now).
+                // Lift the clog into a bandwidth limit: the held bytes flow again, throttled.
                 try await proxy.setFaults(
                     .both(DirectionFaults(bandwidthBytesPerSecond: 2_000_000))
                 )
+                #expect(await eventually { proxy.counters.bytesToClient > frozen.bytesToClient })
                 #expect(await eventually { proxy.counters.chunksThrottled > 0 })
+
+                // Heal: the rest goes through unchanged on the same connections.
                 try await proxy.setFaults(.none)
 
                 #expect(try await transfer.value == [])
                 let counters = proxy.counters
                 #expect(counters.connectionsAccepted == 8)
                 #expect(counters.connectionsRejected == 0)
-                #expect(counters.bytesToClient == 8 * 6 * 1024 * 1024)
+                #expect(counters.bytesToClient == 8 * 8 * 1024 * 1024)
             }
         }
 
