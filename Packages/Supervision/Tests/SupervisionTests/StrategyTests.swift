@@ -184,10 +184,13 @@ struct StrategyTests {
             intensity: 0,
             children: [workers.spec("member")]
         )
+        // A period far longer than any test: a loaded machine must not let the first restart
+        // age out of the window before the second crash.
         let root = Supervisor(
             SupervisorSpec(
                 name: "root",
                 intensity: 1,
+                period: .seconds(3600),
                 children: [workers.spec("sibling"), .supervisor("group", group)]
             )
         )
