@@ -1,0 +1,308 @@
+// Reliability: interrupting `vortex run` (3-replica etcd, proxy faults) with SIGINT, SIGTERM or
+// SIGKILL at a random moment — during start-up, mid-run or during shutdown — leaves nothing
+// behind: no process of the trial (etcd, driver, proxy, vortex), no host network namespace or
+// loopback qdisc, no temporary file; the output directory is kept and its trace parses (closed
+// for SIGINT/SIGTERM, closable with `]` for SIGKILL). `vortex proxy` is interrupted the same way
+// while connections are open (ReliabilityProxyInterruptTests.swift).
+//
+// VORTEX_INTERRUPT_TRIALS sets the trials per signal and phase (default 1 here: 9 trials);
+// scripts/reliability runs 7 per signal and phase (21 per signal) in its full mode.
+
+import Foundation
+import Testing
+
+/// When in a run the signal is sent.
+enum InterruptPhase: String, CaseIterable, Sendable {
+    /// Before the cluster is up: the relaunch, etcd starting.
+    case startup
+    /// While faults are injected and requests run.
+    case midRun = "mid-run"
+    /// While the run stops: after vortex.log says the shutdown began (the delay counts from
+    /// there; the whole shutdown takes about 50-100 ms).
+    case shutdown
+}
+
+/// One interrupted run.
+struct InterruptTrial: Sendable, CustomStringConvertible {
+    let signal: Int32
+    let phase: InterruptPhase
+    let delayMs: Int
+
+    static let testDurationMs = 6_000
+
+    var signalName: String {
+        switch signal {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "SIGKILL"
+        }
+    }
+
+    var description: String {
+        "\(signalName) \(phase.rawValue) \(delayMs) ms after "
+            + (phase == .shutdown ? "the shutdown began" : "the start")
+    }
+
+    /// The trials: `perCell` for each signal and phase, with delays drawn from `seed`.
+    static func plan(perCell: Int, seed: UInt64) -> [InterruptTrial] {
+        var generator = SplitMix(seed: seed)
+        var trials: [InterruptTrial] = []
+        for signal in [SIGINT, SIGTERM, SIGKILL] {
+            for phase in InterruptPhase.allCases {
+                for _ in 0..<perCell {
+                    let range: ClosedRange<Int> =
+                        switch phase {
+                        case .startup: 0...1_000
+                        case .midRun: 1_500...(testDurationMs - 500)
+                        case .shutdown: 0...80
+                        }
+                    let delay = range.lowerBound + Int(generator.next() % UInt64(range.count))
+                    trials.append(InterruptTrial(signal: signal, phase: phase, delayMs: delay))
+                }
+            }
+        }
+        return trials
+    }
+}
+
+/// A seeded generator for trial timings (reproducible with the same seed).
+struct SplitMix {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// What one trial found.
+struct InterruptOutcome {
+    var exit = ""
+    var observed = ""
+    var problems: [String] = []
+}
+
+@Suite(.serialized)
+struct ReliabilityInterruptTests {
+    static let seed =
+        UInt64(
+            ProcessInfo.processInfo.environment["VORTEX_INTERRUPT_SEED"] ?? ""
+        ) ?? 20_261_123
+
+    @Test(.timeLimit(.minutes(30)))
+    func interruptedRunsLeaveNothingBehind() async throws {
+        let perCell = ReliabilityReport.count("VORTEX_INTERRUPT_TRIALS", default: 1)
+        let trials = InterruptTrial.plan(perCell: perCell, seed: Self.seed)
+        for trial in trials {
+            let outcome = try await run(trial)
+            ReliabilityReport.append(
+                "interrupt-run.tsv",
+                [
+                    trial.signalName, trial.phase.rawValue, "\(trial.delayMs)", outcome.observed,
+                    outcome.exit,
+                    outcome.problems.isEmpty ? "ok" : outcome.problems.joined(separator: "; "),
+                ]
+            )
+            #expect(outcome.problems.isEmpty, "\(trial): \(outcome.problems)")
+        }
+    }
+
+    /// Starts a run, sends the signal after the trial's delay, and checks what is left.
+    private func run(_ trial: InterruptTrial) async throws -> InterruptOutcome {
+        let directory = try TrialDirectory("run")
+        var outcome = InterruptOutcome()
+        let hostBefore = HostNetworkState.read()
+        let temporaryBefore = TemporarySnapshot.take()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ReliabilityBinary.vortex)
+        process.arguments = [
+            "run", "--target", "etcd", "--faults", "proxy", "--replica-count", "3",
+            "--test-duration", "\(InterruptTrial.testDurationMs)ms", "--seed", "\(trial.delayMs)",
+            "--output", directory.output,
+        ]
+        process.environment = directory.environment()
+        _ = FileManager.default.createFile(atPath: directory.standardOutput, contents: nil)
+        _ = FileManager.default.createFile(atPath: directory.standardError, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: directory.standardOutput)
+        process.standardError = FileHandle(forWritingAtPath: directory.standardError)
+        process.standardInput = FileHandle.nullDevice
+        let started = ContinuousClock.now
+        try process.run()
+        let outer = process.processIdentifier
+        // Learn the inner process's pid namespace as soon as it exists.
+        var namespace: String?
+        let ownNamespace = ProcessScan.pidNamespace(of: getpid())
+        var signalAt = started + .milliseconds(trial.delayMs)
+        if trial.phase == .shutdown {
+            signalAt = started + .milliseconds(InterruptTrial.testDurationMs + 10_000)
+        }
+        while ContinuousClock.now < signalAt && process.isRunning {
+            if namespace == nil,
+                let inner = ProcessScan.children(of: outer).first,
+                let found = ProcessScan.pidNamespace(of: inner), found != ownNamespace
+            {
+                namespace = found
+            }
+            if trial.phase == .shutdown,
+                directory.text(directory.output + "/vortex.log").contains("vortex shutdown began")
+            {
+                try await Task.sleep(for: .milliseconds(trial.delayMs))
+                break
+            }
+            try await Task.sleep(for: .milliseconds(namespace == nil ? 5 : 10))
+        }
+        outcome.observed = observedPhase(
+            directory,
+            namespace: namespace,
+            running: process.isRunning
+        )
+        if process.isRunning { kill(outer, trial.signal) }
+        let exited = try await waitForExit(process, timeout: .seconds(60))
+        if !exited {
+            outcome.problems.append("vortex did not exit within 60 s of \(trial.signalName)")
+            kill(outer, SIGKILL)
+            _ = try await waitForExit(process, timeout: .seconds(10))
+        }
+        outcome.exit =
+            process.terminationReason == .uncaughtSignal
+            ? "signal \(process.terminationStatus)" : "exit \(process.terminationStatus)"
+        checkExit(trial, process, outcome: &outcome)
+        let left = try await ProcessScan.waitForTrialProcessesToEnd(
+            mentioning: directory.path,
+            marker: directory.marker,
+            pidNamespace: namespace,
+            timeout: .seconds(10)
+        )
+        if !left.isEmpty {
+            outcome.problems.append("processes left: \(left)")
+            ProcessScan.kill(left)
+        }
+        checkOutput(trial, directory, process, outcome: &outcome)
+        let stray = directory.strayTemporaryFiles()
+        if !stray.isEmpty { outcome.problems.append("files left in TMPDIR: \(stray)") }
+        let newTemporary = TemporarySnapshot.take().subtracting(temporaryBefore)
+        if !newTemporary.isEmpty {
+            outcome.problems.append(
+                "new files in the temporary directory: \(newTemporary.sorted())"
+            )
+        }
+        let hostAfter = HostNetworkState.read()
+        if hostAfter != hostBefore {
+            outcome.problems.append(
+                "host network changed: before \(hostBefore), after \(hostAfter)"
+            )
+        }
+        if outcome.problems.isEmpty {
+            directory.remove()
+        } else {
+            outcome.problems.append("kept \(directory.path)")
+        }
+        return outcome
+    }
+
+    /// What the run was doing when signalled: etcd members up, summary written.
+    private func observedPhase(
+        _ directory: TrialDirectory,
+        namespace: String?,
+        running: Bool
+    ) -> String {
+        guard running else { return "exited" }
+        let log = directory.text(directory.output + "/vortex.log")
+        if log.contains("vortex shutdown completed") { return "shutdown-done" }
+        if log.contains("vortex shutdown began") { return "shutting-down" }
+        guard namespace != nil else { return "relaunching" }
+        let members = ProcessScan.trialProcesses(
+            mentioning: directory.output,
+            marker: directory.marker,
+            pidNamespace: namespace
+        ).filter { $0.command.hasPrefix("etcd ") }.count
+        return "etcd-up=\(members)"
+    }
+
+    /// SIGINT and SIGTERM end in 143 (or 0 when the run had already passed); SIGKILL kills.
+    private func checkExit(
+        _ trial: InterruptTrial,
+        _ process: Process,
+        outcome: inout InterruptOutcome
+    ) {
+        let status = process.terminationStatus
+        if outcome.observed == "exited" {
+            // The run ended before the signal was due; no signal was sent.
+            if process.terminationReason != .exit || status != 0 {
+                outcome.problems.append("the run ended on its own with \(outcome.exit)")
+            }
+            return
+        }
+        if trial.signal == SIGKILL {
+            if process.terminationReason != .uncaughtSignal || status != SIGKILL {
+                outcome.problems.append("SIGKILL: expected death by signal 9, got \(outcome.exit)")
+            }
+            return
+        }
+        let passedFirst = process.terminationReason == .exit && status == 0
+        let interrupted = process.terminationReason == .exit && status == 143
+        // Before vortex installs its handlers (the first milliseconds) the default action runs.
+        let beforeHandlers =
+            process.terminationReason == .uncaughtSignal && status == trial.signal
+            && outcome.observed == "relaunching"
+        if !(passedFirst || interrupted || beforeHandlers) {
+            outcome.problems.append(
+                "\(trial.signalName): expected exit 143 (or 0 after a pass), got \(outcome.exit)"
+            )
+        }
+    }
+
+    /// The output directory of an interrupted run is kept, with a trace that parses.
+    private func checkOutput(
+        _ trial: InterruptTrial,
+        _ directory: TrialDirectory,
+        _ process: Process,
+        outcome: inout InterruptOutcome
+    ) {
+        let passed = process.terminationReason == .exit && process.terminationStatus == 0
+        let exists = FileManager.default.fileExists(atPath: directory.output)
+        if passed {
+            if exists {
+                outcome.problems.append("a passed run kept its output without --keep-output")
+            }
+            return
+        }
+        // A signal before the inner process made the directory leaves none: nothing to keep.
+        guard exists else {
+            if outcome.observed.hasPrefix("etcd-up=") && outcome.observed != "etcd-up=0" {
+                outcome.problems.append("output directory removed after an interrupted run")
+            }
+            return
+        }
+        let trace = TraceState.read(directory.output + "/trace.json")
+        outcome.observed += " trace=\(trace.rawValue)"
+        switch (trial.signal, trace) {
+        case (_, .unparseable):
+            outcome.problems.append("trace.json does not parse, even closed with ]")
+        case (SIGKILL, _), (_, .closed):
+            break
+        case (_, .missing):
+            // Interrupted before the trace was created (right after the directory).
+            break
+        case (_, .parsesOnceClosed):
+            outcome.problems.append("\(trial.signalName): trace.json was left open (no closing ])")
+        }
+        if trial.signal != SIGKILL && trace == .closed
+            && !FileManager.default.fileExists(atPath: directory.output + "/summary.json")
+        {
+            outcome.problems.append("\(trial.signalName): no summary.json after an interrupted run")
+        }
+    }
+
+    private func waitForExit(_ process: Process, timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now >= deadline { return false }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return true
+    }
+}
