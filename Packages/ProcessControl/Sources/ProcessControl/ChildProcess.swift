@@ -155,6 +155,26 @@ public final class ChildProcess: Sendable {
         return termination
     }
 
+    /// Blocks the calling thread until the child has ended, without a task: for synchronous
+    /// callers such as the outer process of a namespace relaunch. The reactor still reaps it.
+    func waitBlocking() -> Termination {
+        var pid: pid_t = 0
+        var code: Int32 = 0
+        var status: Int32 = 0
+        // WNOWAIT: observe the exit and leave the reaping to the reactor.
+        let result = cpc_waitid_pidfd(record.pidfd, WEXITED | WNOWAIT, &pid, &code, &status)
+        if result == 0 && pid != 0 {
+            return Reactor.termination(code: code, status: status)
+        }
+        // Already reaped by the reactor (ECHILD): its result is recorded at once after the
+        // reap; wait out that moment (bounded: 10 s in 1 ms steps).
+        for _ in 0..<10_000 {
+            if let termination = record.termination { return termination }
+            usleep(1000)
+        }
+        preconditionFailure("child \(pid) was reaped but its termination was never recorded")
+    }
+
     /// Waits until the child has ended and been reaped, at most `timeout`; nil when it is
     /// still running then (or the task was cancelled).
     public func wait(timeout: Duration) async -> Termination? {

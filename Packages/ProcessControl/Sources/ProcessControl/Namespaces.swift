@@ -8,7 +8,6 @@
 // fresh /proc, is root inside a user namespace that maps the caller, and has `lo` up.
 
 internal import CProcessControl
-import Dispatch
 import SystemPackage
 
 #if canImport(Glibc)
@@ -71,14 +70,9 @@ public enum Namespaces {
     }
 
     private static func waitBlocking(_ child: ChildProcess) -> Termination {
-        let done = DispatchSemaphore(value: 0)
-        let box = TerminationBox()
-        Task.detached {
-            box.value = await child.wait()
-            done.signal()
-        }
-        done.wait()
-        return box.value ?? .exited(1)
+        // Blocks this thread in waitid: no task is involved, so this works even when called
+        // from the only thread of a one-CPU machine's cooperative pool.
+        child.waitBlocking()
     }
 
     /// The absolute path of the running executable.
@@ -121,8 +115,4 @@ public enum Namespaces {
         }
         Reactor.shared.reapOrphans()
     }
-}
-
-private final class TerminationBox: @unchecked Sendable {
-    var value: Termination?
 }
