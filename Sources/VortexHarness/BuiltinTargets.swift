@@ -37,6 +37,9 @@ public enum BuiltinTargets {
                 "--pre-vote=true",
                 "--max-txn-ops=32768",
                 "--max-request-bytes=16777216",
+                // Long runs keep every transfer: room for hours of them, and fewer snapshots.
+                "--quota-backend-bytes=8589934592",
+                "--snapshot-count=10000",
                 "--logger=zap",
                 "--log-outputs=stderr",
             ],
