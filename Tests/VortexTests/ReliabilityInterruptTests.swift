@@ -50,12 +50,15 @@ struct InterruptTrial: Sendable, CustomStringConvertible {
         for signal in [SIGINT, SIGTERM, SIGKILL] {
             for phase in InterruptPhase.allCases {
                 for _ in 0..<perCell {
-                    let range: ClosedRange<Int> =
+                    let baseRange: ClosedRange<Int> =
                         switch phase {
                         case .startup: 0...1_000
                         case .midRun: 1_500...(testDurationMs - 500)
                         case .shutdown: 0...80
                         }
+                    var range = baseRange
+                    // Every other start-up trial lands in the relaunch (first 150 ms).
+                    if phase == .startup && trials.count % 2 == 1 { range = 20...150 }
                     let delay = range.lowerBound + Int(generator.next() % UInt64(range.count))
                     trials.append(InterruptTrial(signal: signal, phase: phase, delayMs: delay))
                 }
@@ -83,6 +86,9 @@ struct InterruptOutcome {
     var exit = ""
     var observed = ""
     var problems: [String] = []
+    /// The run exited 0 although it was signalled before its shutdown: the signal was lost
+    /// (a known fault of the start-up, recorded apart from leaks).
+    var lostSignal = false
 }
 
 @Suite(.serialized)
@@ -102,11 +108,61 @@ struct ReliabilityInterruptTests {
                 "interrupt-run.tsv",
                 [
                     trial.signalName, trial.phase.rawValue, "\(trial.delayMs)", outcome.observed,
-                    outcome.exit,
+                    outcome.exit + (outcome.lostSignal ? " (signal lost)" : ""),
                     outcome.problems.isEmpty ? "ok" : outcome.problems.joined(separator: "; "),
                 ]
             )
             #expect(outcome.problems.isEmpty, "\(trial): \(outcome.problems)")
+            if outcome.lostSignal {
+                withKnownIssue("a signal in the start-up is dropped", isIntermittent: true) {
+                    Issue.record("\(trial): the signal was lost; the run went on and passed")
+                }
+            }
+        }
+    }
+
+    /// SIGTERM sent every 2 ms through the first 100 ms of a run (while vortex relaunches
+    /// itself and the inner process starts) must end the run with 143 or the default action,
+    /// never be lost. Known to fail intermittently: a signal that reaches the inner process
+    /// while it sets up its handlers is dropped and the run goes on to pass.
+    @Test(.timeLimit(.minutes(5)))
+    func terminationDuringRelaunchIsNeverLost() async throws {
+        var lost: [Int] = []
+        for delayMs in stride(from: 0, through: 100, by: 2) {
+            let directory = try TrialDirectory("early")
+            defer { directory.remove() }
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: ReliabilityBinary.vortex)
+            process.arguments = [
+                "run", "--target", "etcd", "--faults", "proxy", "--replica-count", "3",
+                "--test-duration", "2s", "--seed", "1", "--output", directory.output,
+            ]
+            process.environment = directory.environment()
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(for: .milliseconds(delayMs))
+            kill(process.processIdentifier, SIGTERM)
+            _ = try await waitForExit(process, timeout: .seconds(30))
+            if process.terminationReason == .exit && process.terminationStatus == 0 {
+                lost.append(delayMs)
+            }
+            let left = try await ProcessScan.waitForTrialProcessesToEnd(
+                mentioning: directory.path,
+                marker: directory.marker,
+                pidNamespace: nil,
+                timeout: .seconds(10)
+            )
+            #expect(left.isEmpty, "processes left after SIGTERM at \(delayMs) ms: \(left)")
+            ProcessScan.kill(left)
+        }
+        ReliabilityReport.append("early-signal.tsv", ["SIGTERM", "\(lost.count)", "\(lost)"])
+        withKnownIssue(
+            "a SIGTERM in the inner process's start-up is dropped (see docs/reliability.md)",
+            isIntermittent: true
+        ) {
+            #expect(lost.isEmpty, "SIGTERM lost at \(lost) ms: those runs went on and passed")
         }
     }
 
@@ -237,12 +293,23 @@ struct ReliabilityInterruptTests {
             return
         }
         if trial.signal == SIGKILL {
+            // During the shutdown the run may end (and pass) before the signal lands.
+            if trial.phase == .shutdown && process.terminationReason == .exit && status == 0 {
+                return
+            }
             if process.terminationReason != .uncaughtSignal || status != SIGKILL {
                 outcome.problems.append("SIGKILL: expected death by signal 9, got \(outcome.exit)")
             }
             return
         }
-        let passedFirst = process.terminationReason == .exit && status == 0
+        // Exit 0 after a signal is right only when the run was already stopping; earlier, it
+        // means the signal was lost and the run went on to its verdict.
+        let passedFirst =
+            process.terminationReason == .exit && status == 0 && trial.phase == .shutdown
+        if process.terminationReason == .exit && status == 0 && trial.phase != .shutdown {
+            outcome.lostSignal = true
+            return
+        }
         let interrupted = process.terminationReason == .exit && status == 143
         // Before vortex installs its handlers (the first milliseconds) the default action runs.
         let beforeHandlers =

@@ -58,8 +58,10 @@ struct TrialDirectory {
         (try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? ["<tmp missing>"]
     }
 
+    /// The file's text (lossy: a log read mid-write may end inside a character).
     func text(_ file: String) -> String {
-        (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+        FileManager.default.contents(atPath: file).map { String(decoding: $0, as: UTF8.self) }
+            ?? ""
     }
 
     func remove() {
