@@ -23,6 +23,9 @@ final class Reactor: @unchecked Sendable {
         var registrations: [UInt64: Registration] = [:]
         var childPids: Set<Int32> = []
         var reapsOrphans = false
+        /// Spawns between clone and `watch`: their child is ours but not yet in `childPids`,
+        /// so the orphan sweep must not run meanwhile.
+        var spawnsInFlight = 0
     }
 
     private let epollDescriptor: Int32
@@ -49,10 +52,26 @@ final class Reactor: @unchecked Sendable {
         UInt64(UInt32(descriptor)) | (2 << 32)
     }
 
-    /// Starts watching a child; it is reaped once, when its pidfd reports the exit.
+    /// Marks a spawn as under way; `watch` or `spawnFailed` ends it.
+    func spawnStarting() {
+        state.withLock { $0.spawnsInFlight += 1 }
+    }
+
+    /// Ends a spawn that produced no child.
+    func spawnFailed() {
+        state.withLock { state in
+            precondition(state.spawnsInFlight > 0, "spawnFailed without spawnStarting")
+            state.spawnsInFlight -= 1
+        }
+    }
+
+    /// Starts watching a child; it is reaped once, when its pidfd reports the exit. Ends the
+    /// spawn begun with `spawnStarting`.
     func watch(_ record: ChildRecord) {
         let key = Reactor.childKey(record.pidfd)
         state.withLock { state in
+            precondition(state.spawnsInFlight > 0, "watch without spawnStarting")
+            state.spawnsInFlight -= 1
             state.registrations[key] = .child(record)
             state.childPids.insert(record.pid)
         }
@@ -186,8 +205,9 @@ final class Reactor: @unchecked Sendable {
             var status: Int32 = 0
             let result = cpc_waitid_any(WEXITED | WNOHANG | WNOWAIT, &pid, &code, &status)
             if result != 0 || pid == 0 { return }
-            if state.withLock({ $0.childPids.contains(pid) }) {
-                return  // One of ours: its pidfd reaps it on the next turn of the loop.
+            let ours = state.withLock { $0.childPids.contains(pid) || $0.spawnsInFlight > 0 }
+            if ours {
+                return  // One of ours (or maybe): its pidfd reaps it on a later turn.
             }
             var discarded: Int32 = 0
             _ = waitpid(pid, &discarded, WNOHANG)

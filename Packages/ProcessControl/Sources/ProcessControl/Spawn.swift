@@ -60,6 +60,8 @@ extension Command {
         options.mount_proc = (namespaces?.mountProc ?? false) ? 1 : 0
 
         let call = SpawnCall(options: options)
+        // From clone until the reactor watches the child, the orphan sweep must keep off it.
+        Reactor.shared.spawnStarting()
         if deathSignal != nil {
             // PR_SET_PDEATHSIG fires when the spawning *thread* exits: spawn from a thread
             // that lives as long as the process.
@@ -72,6 +74,7 @@ extension Command {
         let pid = call.pid
         let pidfd = call.pidfd
         if result != 0 {
+            Reactor.shared.spawnFailed()
             descriptors.closeAll()
             throw SpawnFailure.error(
                 errno: result,
