@@ -3,6 +3,10 @@
 //   death-signal MARKER     spawn `sleep MARKER` with deathSignal SIGKILL, print its pid, wait
 //   relaunch MARKER         relaunch in namespaces; inside print "pid=<n>", spawn `sleep MARKER`
 //                           in the namespace, print "ready", and wait for it
+//   cycles COUNT            10 warm-up cycles, then COUNT spawn/wait cycles of /bin/true with a
+//                           stdout pipe; print
+//                           "descriptors=<before>,<after> zombies=<n>" (a process of its own, so
+//                           no other test's descriptors are counted)
 
 import ProcessControl
 
@@ -36,7 +40,61 @@ case "relaunch":
     printFlushed("ready")
     let termination = await child.wait()
     printFlushed("sleep \(termination)")
+case "cycles":
+    let count = Int(marker) ?? 1000
+    // Warm up first: the reactor's epoll descriptor and the concurrency runtime's own
+    // descriptors appear with the first spawn and stay for the life of the process.
+    for _ in 0..<10 {
+        _ = try await Command("/bin/true").spawn().wait()
+    }
+    let before = openDescriptorCount()
+    for _ in 0..<count {
+        var command = Command("/bin/true")
+        command.standardOutput = .pipe
+        _ = try await command.spawn().wait()
+    }
+    printFlushed("descriptors=\(before),\(openDescriptorCount()) zombies=\(zombieCount())")
 default:
     printFlushed("unknown mode \(arguments[1])")
     exit(2)
+}
+
+func openDescriptorCount() -> Int {
+    guard let directory = opendir("/proc/self/fd") else { return -1 }
+    defer { closedir(directory) }
+    var count = 0
+    while readdir(directory) != nil {
+        count += 1
+    }
+    return count - 3  // ".", ".." and the directory's own descriptor
+}
+
+func zombieCount() -> Int {
+    guard let tasks = opendir("/proc/self/task") else { return -1 }
+    defer { closedir(tasks) }
+    var zombies = 0
+    while let entry = readdir(tasks) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+        guard name.first?.isNumber == true else { continue }
+        for pid in readFile("/proc/self/task/\(name)/children").split(separator: " ") {
+            let stat = readFile("/proc/\(pid)/stat")
+            if stat.contains(") Z ") { zombies += 1 }
+        }
+    }
+    return zombies
+}
+
+func readFile(_ path: String) -> String {
+    guard let file = fopen(path, "r") else { return "" }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, file)
+        if count <= 0 { break }
+        bytes += buffer[..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
