@@ -181,7 +181,8 @@ struct HostNetworkState: Equatable, CustomStringConvertible {
 
 /// Names in the shared temporary directory that vortex could have made: anything starting with
 /// `vortex` except the folders of tests (`vortex-harness-…`, `vortex-reliability-…`,
-/// `vortex-hostile-…`), which belong to the test suites running beside us.
+/// `vortex-hostile-…`) and default output directories (`vortex-STAMP-SEED`), which belong to
+/// runs beside us (a trial always names its output and sets its own TMPDIR).
 enum TemporarySnapshot {
     static func take() -> Set<String> {
         let directory = FileManager.default.temporaryDirectory.path
@@ -192,8 +193,16 @@ enum TemporarySnapshot {
                     && !["vortex-harness-", "vortex-reliability-", "vortex-hostile-"].contains {
                         name.hasPrefix($0)
                     }
+                    && !isDefaultOutputName(name)
             }
         )
+    }
+
+    /// `vortex-<digits>-<digits>`: the output directory vortex makes when none is named.
+    private static func isDefaultOutputName(_ name: String) -> Bool {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == "vortex"
+            && parts.dropFirst().allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isNumber) }
     }
 }
 
@@ -225,15 +234,12 @@ enum ReliabilityReport {
         guard let directory = ProcessInfo.processInfo.environment["VORTEX_RELIABILITY_REPORT"],
             !directory.isEmpty
         else { return }
-        let line = fields.joined(separator: "\t") + "\n"
-        let path = directory + "/" + file
-        if let handle = FileHandle(forWritingAtPath: path) {
-            handle.seekToEndOfFile()
-            handle.write(Data(line.utf8))
-            try? handle.close()
-        } else {
-            _ = FileManager.default.createFile(atPath: path, contents: Data(line.utf8))
-        }
+        let line = Array((fields.joined(separator: "\t") + "\n").utf8)
+        // One write to a file opened for appending: rows of tests running in parallel never mix.
+        let descriptor = open(directory + "/" + file, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard descriptor >= 0 else { return }
+        _ = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        close(descriptor)
     }
 
     /// A whole number from the environment, or `fallback`.
