@@ -3,7 +3,8 @@
 // Long-running reliability tools of vortex that do not belong in `swift test`: the proxy soak
 // (hundreds of connections through a FaultProxy whose faults change every second, checked byte
 // for byte, with the proxy's descriptors and memory sampled). scripts/reliability builds and runs
-// them; docs/reliability.md records their figures.
+// them; docs/reliability.md records their figures. sleep-retention reproduces, alone, the memory
+// a cancelled Task.sleep keeps until its deadline (the cause of the long run's growth).
 //   swift run --package-path Reliability -c release proxy-soak --seconds 600 --connections 200
 
 import PackageDescription
@@ -12,7 +13,8 @@ let package = Package(
     name: "Reliability",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "proxy-soak", targets: ["proxy-soak"])
+        .executable(name: "proxy-soak", targets: ["proxy-soak"]),
+        .executable(name: "sleep-retention", targets: ["sleep-retention"]),
     ],
     dependencies: [
         .package(path: "../Packages/FaultProxy"),
@@ -26,7 +28,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
-        )
+        ),
+        .executableTarget(name: "sleep-retention"),
     ]
 )
 
