@@ -154,7 +154,13 @@ struct HarnessRunTests {
         #expect(events.contains { $0["name"] as? String == "network_faults" })
         #expect(events.filter { $0["name"] as? String == "request" }.count > 100)
         let schedule = try String(contentsOfFile: output + "/faults.jsonl", encoding: .utf8)
-        #expect(schedule.split(separator: "\n").first?.contains("\"terminate\"") == true)
+        let decisions = schedule.split(separator: "\n")
+        #expect(
+            decisions.allSatisfy { line in
+                (try? JSONSerialization.jsonObject(with: Data(line.utf8))) is [String: Any]
+            }
+        )
+        #expect(decisions.contains { $0.contains("\"terminate\"") })
     }
 
     @Test(
