@@ -73,13 +73,16 @@ final class ClusterRun: Sendable {
     }
 
     /// Runs to the verdict; returns it.
-    func run() async -> (reason: ExitReason, message: String) {
+    func run(terminationSignals: SignalWatcher?) async -> (reason: ExitReason, message: String) {
         let supervisor = Supervisor(rootSpec())
         root.withLock { $0 = supervisor }
         let events = supervisor.events()
         let watcher = Task { await watch(events) }
         do {
-            try await supervisor.run(handlingTerminationSignals: true)
+            try await supervisor.run(
+                handlingTerminationSignals: true,
+                terminationSignals: terminationSignals
+            )
         } catch {
             if !verdict.isDecided {
                 verdict.fail(.internalError, "the run could not start: \(error)")

@@ -56,6 +56,9 @@ public enum RunLauncher {
     }
 
     private static func runInside(_ configuration: RunConfiguration) async -> Int32 {
+        // First of all: from here on SIGINT/SIGTERM are kept (as pid 1 of the namespace this
+        // process would otherwise ignore them) and acted on once the supervision tree runs.
+        let signals = try? SignalWatcher([.interrupt, .terminate])
         let output = configuration.outputDirectory
         do {
             try FileManager.default.createDirectory(
@@ -104,7 +107,7 @@ public enum RunLauncher {
         }
         logStart(configuration, log: log)
         let started = ContinuousClock.now
-        let (reason, message) = await run.run()
+        let (reason, message) = await run.run(terminationSignals: signals)
         let elapsed = ContinuousClock.now - started
         run.faultLog.close()
         try? trace.close()

@@ -13,6 +13,7 @@
 #include <net/if.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -165,9 +166,15 @@ static int child_main(void *argument) {
         fail(context, CPC_STEP_WORKING_DIRECTORY);
     }
 
-    sigset_t empty;
-    sigemptyset(&empty);
-    sigprocmask(SIG_SETMASK, &empty, NULL);
+    sigset_t mask;
+    sigemptyset(&mask);
+    if (options->block_termination_signals) {
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGHUP);
+        sigaddset(&mask, SIGQUIT);
+    }
+    sigprocmask(SIG_SETMASK, &mask, NULL);
     execve(options->path, options->argv, options->envp);
     fail(context, CPC_STEP_EXEC);
     return 127;
@@ -354,4 +361,104 @@ int cpc_forward_signals_to(pid_t pid) {
 int cpc_pipe(int descriptors[2]) {
     if (pipe2(descriptors, O_CLOEXEC) != 0) return errno;
     return 0;
+}
+
+// Signal watching without a window: a handler installed synchronously writes each signal's
+// number to a pipe the process reads asynchronously. One pipe for the whole process.
+static volatile int signal_pipe_write = -1;
+// Signals that arrived while no pipe was set (before the program created its watcher).
+static volatile sig_atomic_t signals_held[65];
+
+static void write_signal_to_pipe(int signal_number) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signal_number;
+    if (signal_pipe_write >= 0) {
+        (void)write(signal_pipe_write, &byte, 1);
+    } else if (signal_number > 0 && signal_number < 65) {
+        signals_held[signal_number] = 1;
+    }
+    errno = saved;
+}
+
+void cpc_signal_pipe_set(int write_descriptor) {
+    signal_pipe_write = write_descriptor;
+    if (write_descriptor < 0) return;
+    for (int signal_number = 1; signal_number < 65; signal_number++) {
+        if (signals_held[signal_number]) {
+            signals_held[signal_number] = 0;
+            unsigned char byte = (unsigned char)signal_number;
+            (void)write(write_descriptor, &byte, 1);
+        }
+    }
+}
+
+// In the inner process of a namespace relaunch, termination signals are caught from the very
+// start (before main, before Dispatch's main thread unblocks every signal in sigsuspend): as the
+// namespace's pid 1 the process would drop them while it has no handler. They are held and
+// passed on when the program creates its SignalWatcher.
+__attribute__((constructor)) static void hold_early_termination_signals(void) {
+    if (getenv("PROCESS_CONTROL_INNER_NAMESPACE") == NULL) return;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = write_signal_to_pipe;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    for (unsigned index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
+        sigaction(signals[index], &action, NULL);
+    }
+}
+
+int cpc_signal_watch(int signal_number, cpc_saved_action *previous) {
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = write_signal_to_pipe;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    struct sigaction old;
+    if (sigaction(signal_number, &action, &old) != 0) return errno;
+    memcpy(previous->bytes, &old, sizeof(old));
+    return 0;
+}
+
+int cpc_signal_restore(int signal_number, const cpc_saved_action *previous) {
+    struct sigaction old;
+    memcpy(&old, previous->bytes, sizeof(old));
+    if (sigaction(signal_number, &old, NULL) != 0) return errno;
+    return 0;
+}
+
+_Static_assert(sizeof(struct sigaction) <= sizeof(((cpc_saved_action *)0)->bytes),
+               "cpc_saved_action too small for struct sigaction");
+
+static void *signal_delivery_main(void *unused) {
+    (void)unused;
+    sigset_t watched;
+    sigemptyset(&watched);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+    for (unsigned index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
+        sigaddset(&watched, signals[index]);
+    }
+    pthread_sigmask(SIG_UNBLOCK, &watched, NULL);
+    for (;;) pause();
+    return NULL;
+}
+
+static pthread_once_t signal_delivery_once = PTHREAD_ONCE_INIT;
+static int signal_delivery_error = 0;
+
+static void signal_delivery_start_once(void) {
+    pthread_t thread;
+    // The new thread starts with every signal blocked, then unblocks only the watched ones.
+    sigset_t all, previous;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &previous);
+    signal_delivery_error = pthread_create(&thread, NULL, signal_delivery_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &previous, NULL);
+    if (signal_delivery_error == 0) pthread_detach(thread);
+}
+
+int cpc_signal_delivery_thread_start(void) {
+    pthread_once(&signal_delivery_once, signal_delivery_start_once);
+    return signal_delivery_error;
 }

@@ -30,6 +30,8 @@ public enum Namespaces {
 
     /// Re-executes this executable in new user+pid+net+mount namespaces and never returns in
     /// the outer process; returns in the inner one (pid 1 there, `lo` up, orphans reaped).
+    /// The inner process starts with SIGINT, SIGTERM, SIGHUP and SIGQUIT blocked, so that none
+    /// forwarded early is dropped: create a `SignalWatcher` for them as its first step.
     ///
     /// - Parameter afterInnerExit: runs in the outer process once the inner one has ended and
     ///   before the outer exits with the inner's status (e.g. to remove temporary files an
@@ -66,7 +68,15 @@ public enum Namespaces {
         let flags =
             Int32(CPC_NAMESPACE_USER) | Int32(CPC_NAMESPACE_PID) | Int32(CPC_NAMESPACE_NET)
             | Int32(CPC_NAMESPACE_MOUNT)
-        return try command.spawn(namespaces: NamespaceRequest(flags: flags, mountProc: true))
+        // Termination signals stay blocked (pending) in the inner process until it creates a
+        // SignalWatcher: as pid 1 it would drop them while it has no handler.
+        return try command.spawn(
+            namespaces: NamespaceRequest(
+                flags: flags,
+                mountProc: true,
+                blockTerminationSignals: true
+            )
+        )
     }
 
     private static func waitBlocking(_ child: ChildProcess) -> Termination {

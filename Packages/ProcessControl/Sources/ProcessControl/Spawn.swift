@@ -15,6 +15,8 @@ import Musl
 struct NamespaceRequest: Sendable, Hashable {
     var flags: Int32
     var mountProc: Bool
+    /// Start with termination signals blocked, until a `SignalWatcher` takes them.
+    var blockTerminationSignals = false
 }
 
 extension Command {
@@ -58,6 +60,7 @@ extension Command {
         options.outer_uid = getuid()
         options.outer_gid = getgid()
         options.mount_proc = (namespaces?.mountProc ?? false) ? 1 : 0
+        options.block_termination_signals = (namespaces?.blockTerminationSignals ?? false) ? 1 : 0
 
         let call = SpawnCall(options: options)
         // From clone until the reactor watches the child, the orphan sweep must keep off it.

@@ -87,8 +87,17 @@ public final class Supervisor: Sendable {
     ///
     /// - Throws: `SupervisorError` when the spec is invalid, a child failed before it was ready
     ///   (the error names its path), or restart intensity was exceeded.
-    public func run(handlingTerminationSignals: Bool = false) async throws(SupervisorError) {
-        let signalWatcher = handlingTerminationSignals ? TerminationSignalWatcher(self) : nil
+    ///
+    /// - Parameter terminationSignals: a watcher the program set up earlier (for example as
+    ///   its first step, so that a signal arriving before the supervisor runs is kept and acted
+    ///   on here); it is used as `handlingTerminationSignals` would be, and stopped at the end.
+    public func run(
+        handlingTerminationSignals: Bool = false,
+        terminationSignals: SignalWatcher? = nil
+    ) async throws(SupervisorError) {
+        let signalWatcher =
+            terminationSignals.map { TerminationSignalWatcher(self, watcher: $0) }
+            ?? (handlingTerminationSignals ? TerminationSignalWatcher(self) : nil)
         // The loop runs in an unstructured task so the caller's cancellation does not cancel
         // the waits inside an orderly shutdown.
         let loop = Task { await self.runLoop() }

@@ -55,6 +55,9 @@ typedef struct {
     uint32_t outer_gid;
     /// Mount a fresh /proc (needs CPC_NAMESPACE_MOUNT and CPC_NAMESPACE_PID).
     int mount_proc;
+    /// Start with SIGINT, SIGTERM, SIGHUP and SIGQUIT blocked (kept pending until the child
+    /// unblocks them; a namespace's init would otherwise drop them before it has handlers).
+    int block_termination_signals;
 } cpc_spawn_options;
 
 /// Starts a child as described. Returns 0 and fills pid and pidfd, or returns an errno value
@@ -103,5 +106,24 @@ int cpc_forward_signals_to(pid_t pid);
 
 /// pipe2(O_CLOEXEC). Returns 0 or an errno value.
 int cpc_pipe(int descriptors[2]);
+
+/// Room for a saved `struct sigaction` (opaque to Swift).
+typedef struct {
+    unsigned char bytes[256];
+} cpc_saved_action;
+
+/// Sets the pipe that watched signals are written to (one byte: the signal number).
+void cpc_signal_pipe_set(int write_descriptor);
+
+/// Installs the pipe-writing handler for a signal, saving the previous action. 0 or errno.
+int cpc_signal_watch(int signal_number, cpc_saved_action *previous);
+
+/// Restores a saved action. 0 or errno.
+int cpc_signal_restore(int signal_number, const cpc_saved_action *previous);
+
+/// Starts (once) a thread that keeps SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and
+/// SIGWINCH unblocked and sleeps, so that handlers run even when every other thread blocks them.
+/// Returns 0 or an errno value.
+int cpc_signal_delivery_thread_start(void);
 
 #endif
