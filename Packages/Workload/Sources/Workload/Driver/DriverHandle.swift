@@ -151,7 +151,7 @@ public actor DriverHandle {
                 }
             }
             group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                await Self.sleep(until: deadline)
                 return .deadlinePassed
             }
             let first = await group.next() ?? .deadlinePassed
@@ -243,7 +243,7 @@ public actor DriverHandle {
         let outcome = await withTaskGroup(of: ReadOutcome.self) { group in
             group.addTask { await Self.readAll(count, from: output) }
             group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                await Self.sleep(until: deadline)
                 return .deadlinePassed
             }
             let first = await group.next() ?? .deadlinePassed
@@ -293,6 +293,18 @@ public actor DriverHandle {
             "reply too long: \(stray.count)+ bytes followed the reply to request "
                 + "\(requestsAnswered) (starting \(shown))"
         )
+    }
+
+    /// Sleeps until `deadline` or cancellation, in steps of at most a second: on Linux a
+    /// cancelled sleep keeps its timer (about 0.65 KiB) until its deadline, and a reply's
+    /// deadline can be an hour away, so one long sleep per read held memory for every request.
+    private static func sleep(until deadline: ContinuousClock.Instant) async {
+        // Bounded by the deadline: each turn sleeps up to a second closer to it.
+        while !Task.isCancelled {
+            let remaining = deadline - ContinuousClock.now
+            if remaining <= .zero { return }
+            try? await Task.sleep(for: min(remaining, .seconds(1)))
+        }
     }
 
     /// The driver's termination if it ends within a second (a closed pipe usually means it is
