@@ -47,6 +47,7 @@ let package = Package(
                 .product(name: "ProcessControl", package: "ProcessControl"),
                 .product(name: "FaultProxy", package: "FaultProxy"),
                 .product(name: "Netem", package: "Netem"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -10,6 +10,7 @@ import ArgumentParser
 import Dispatch
 import FaultProxy
 import Foundation
+import NIOCore
 
 struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -119,8 +120,8 @@ struct ProxyCommand: AsyncParsableCommand {
             )
         } catch {
             throw ValidationError(
-                "cannot listen on \(settings.listen) or resolve "
-                    + "\(settings.upstream): \(error)"
+                "cannot listen on \(settings.listen) (\(Self.reason(of: error))): give --listen "
+                    + "a free port on an address of this machine, e.g. 127.0.0.1:0"
             )
         }
         let banner =
@@ -151,5 +152,13 @@ struct ProxyCommand: AsyncParsableCommand {
             return name
         }
         return "end of signal stream"
+    }
+
+    /// The system's words for a failed bind or resolve, without SwiftNIO's call-site text.
+    private static func reason(of error: any Error) -> String {
+        if let io = error as? IOError {
+            return String(cString: strerror(io.errnoCode))
+        }
+        return "\(error)"
     }
 }

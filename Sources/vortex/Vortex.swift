@@ -37,10 +37,25 @@ struct Vortex: AsyncParsableCommand {
                 exit(withError: error)
             }
             let line = message(for: error).split(whereSeparator: \.isNewline).first ?? ""
-            FileHandle.standardError.write(Data("vortex: \(line)\n".utf8))
+            FileHandle.standardError.write(Data("vortex: \(line)\(usageHint(for: line))\n".utf8))
             Foundation.exit(2)
         }
     }
+}
+
+/// Where to look when the parser's own message names the problem but not the fix.
+private func usageHint(for line: Substring) -> String {
+    let parserPhrases = [
+        "Unexpected argument", "Missing value", "Missing expected argument", "Unknown option",
+        "Unexpected extra", "The value",
+    ]
+    guard parserPhrases.contains(where: { line.hasPrefix($0) }) else { return "" }
+    let subcommands = Vortex.configuration.subcommands.map { $0._commandName }
+    let arguments = CommandLine.arguments.dropFirst()
+    if let first = arguments.first, subcommands.contains(first) {
+        return " (see 'vortex \(first) --help')"
+    }
+    return " (see 'vortex --help' for the subcommands)"
 }
 
 /// The version printed by `vortex --version`.

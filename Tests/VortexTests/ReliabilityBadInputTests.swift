@@ -22,19 +22,15 @@ struct CLIBadInput: Sendable, CustomStringConvertible {
     let description: String
     /// A piece of the error line that shows the right problem was named.
     let fragment: String
-    /// Set when the message is known to lack a fix; the gap is recorded, not failed.
-    let knownGap: String?
     let make: @Sendable (TrialDirectory) throws -> BadInvocation
 
     init(
         _ description: String,
         _ fragment: String,
-        knownGap: String? = nil,
         _ make: @escaping @Sendable (TrialDirectory) throws -> BadInvocation
     ) {
         self.description = description
         self.fragment = fragment
-        self.knownGap = knownGap
         self.make = make
     }
 
@@ -42,10 +38,9 @@ struct CLIBadInput: Sendable, CustomStringConvertible {
     static func run(
         _ description: String,
         _ fragment: String,
-        knownGap: String? = nil,
         _ arguments: [String]
     ) -> CLIBadInput {
-        CLIBadInput(description, fragment, knownGap: knownGap) { trial in
+        CLIBadInput(description, fragment) { trial in
             BadInvocation(arguments: ["run", "--output", trial.output] + arguments)
         }
     }
@@ -95,19 +90,16 @@ let cliBadInputs: [CLIBadInput] = [
     .run("unknown flag", "Unknown option '--bogus'", ["--bogus"]),
     CLIBadInput(
         "unknown subcommand",
-        "Unexpected argument 'runn'",
-        knownGap: "ArgumentParser's text does not point to 'vortex --help'"
+        "Unexpected argument 'runn'"
     ) { _ in BadInvocation(arguments: ["runn"]) },
     .run(
         "missing value at the end",
         "Missing value for '--seed",
-        knownGap: "ArgumentParser's text does not say what a value looks like",
         ["--seed"]
     ),
     .run(
         "missing value before a flag",
         "Missing value for '--test-duration",
-        knownGap: "ArgumentParser's text does not say what a value looks like",
         ["--test-duration", "--keep-output"]
     ),
     .run("duration with an unknown unit", "--test-duration '10x'", ["--test-duration", "10x"]),
@@ -211,8 +203,7 @@ let cliBadInputs: [CLIBadInput] = [
     },
     CLIBadInput(
         "output on a read-only file system",
-        "--output /proc/vortex-reliability",
-        knownGap: "the line carries Foundation's text and no fix"
+        "--output /proc/vortex-reliability"
     ) { _ in
         BadInvocation(arguments: ["run", "--output", "/proc/vortex-reliability-\(getpid())"])
     },
@@ -230,8 +221,7 @@ let cliBadInputs: [CLIBadInput] = [
     ),
     CLIBadInput(
         "proxy without upstream",
-        "Missing expected argument '--upstream",
-        knownGap: "ArgumentParser's text names the flag but not what to do"
+        "Missing expected argument '--upstream"
     ) { _ in
         BadInvocation(arguments: ["proxy", "--delay", "1ms"])
     },
@@ -249,8 +239,7 @@ let cliBadInputs: [CLIBadInput] = [
     .proxy("proxy direction unknown", "--direction: 'sideways'", ["--direction", "sideways"]),
     CLIBadInput(
         "proxy listen address not ours",
-        "cannot listen on 203.0.113.7:80",
-        knownGap: "the line carries SwiftNIO's internal error text and no fix"
+        "cannot listen on 203.0.113.7:80"
     ) { _ in
         BadInvocation(arguments: [
             "proxy", "--upstream", "127.0.0.1:9", "--listen", "203.0.113.7:80",
@@ -314,13 +303,7 @@ let cliBadInputs: [CLIBadInput] = [
         }
         let lower = line.lowercased()
         let saysFix = Self.fixWords.contains { lower.contains($0) }
-        if let gap = input.knownGap {
-            withKnownIssue("\(input): \(gap)", isIntermittent: true) {
-                #expect(saysFix, "\(input): no fix in '\(line)'")
-            }
-        } else {
-            #expect(saysFix, "\(input): no fix in '\(line)'")
-        }
+        #expect(saysFix, "\(input): no fix in '\(line)'")
         // Nothing started, nothing left.
         #expect(!FileManager.default.fileExists(atPath: mark), "\(input): a replica was started")
         let left = ProcessScan.trialProcesses(

@@ -113,18 +113,14 @@ struct ReliabilityInterruptTests {
                 ]
             )
             #expect(outcome.problems.isEmpty, "\(trial): \(outcome.problems)")
-            if outcome.lostSignal {
-                withKnownIssue("a signal in the start-up is dropped", isIntermittent: true) {
-                    Issue.record("\(trial): the signal was lost; the run went on and passed")
-                }
-            }
+            #expect(!outcome.lostSignal, "\(trial): the signal was lost; the run went on")
         }
     }
 
     /// SIGTERM sent every 2 ms through the first 100 ms of a run (while vortex relaunches
     /// itself and the inner process starts) must end the run with 143 or the default action,
-    /// never be lost. Known to fail intermittently: a signal that reaches the inner process
-    /// while it sets up its handlers is dropped and the run goes on to pass.
+    /// never be lost (the inner process holds termination signals from before main until its
+    /// watcher takes them).
     @Test(.timeLimit(.minutes(5)))
     func terminationDuringRelaunchIsNeverLost() async throws {
         var lost: [Int] = []
@@ -158,12 +154,7 @@ struct ReliabilityInterruptTests {
             ProcessScan.kill(left)
         }
         ReliabilityReport.append("early-signal.tsv", ["SIGTERM", "\(lost.count)", "\(lost)"])
-        withKnownIssue(
-            "a SIGTERM in the inner process's start-up is dropped (see docs/reliability.md)",
-            isIntermittent: true
-        ) {
-            #expect(lost.isEmpty, "SIGTERM lost at \(lost) ms: those runs went on and passed")
-        }
+        #expect(lost.isEmpty, "SIGTERM lost at \(lost) ms: those runs went on and passed")
     }
 
     /// Starts a run, sends the signal after the trial's delay, and checks what is left.

@@ -66,7 +66,10 @@ public enum RunLauncher {
                 withIntermediateDirectories: true
             )
         } catch {
-            printError("--output \(output) cannot be created: \(error.localizedDescription)")
+            printError(
+                "--output \(output): cannot create the output directory there; "
+                    + "give --output a path in a writable directory"
+            )
             return ExitReason.usage.code
         }
         let network: (any StoppableNetwork)?
