@@ -157,8 +157,14 @@ struct HostNetworkState: Equatable, CustomStringConvertible {
     let loopbackQdiscs: String
 
     static func read() -> HostNetworkState {
-        HostNetworkState(
-            namespaces: run("/usr/bin/env", ["ip", "netns", "list"]),
+        // Netem's host tests add and delete `vortex-test-*` namespaces while these suites run in
+        // the same `swift test`; vortex's own namespaces are anonymous and never listed here.
+        let namespaces = run("/usr/bin/env", ["ip", "netns", "list"])
+            .split(separator: "\n")
+            .filter { !$0.hasPrefix("vortex-test-") }
+            .joined(separator: "\n")
+        return HostNetworkState(
+            namespaces: namespaces,
             loopbackQdiscs: run("/usr/bin/env", ["tc", "qdisc", "show", "dev", "lo"])
         )
     }
@@ -184,15 +190,22 @@ struct HostNetworkState: Equatable, CustomStringConvertible {
 /// `vortex-hostile-…`) and default output directories (`vortex-STAMP-SEED`), which belong to
 /// runs beside us (a trial always names its output and sets its own TMPDIR).
 enum TemporarySnapshot {
+    /// Names that other suites of the same `swift test` run (and the repository's scripts)
+    /// create in the shared temporary directory while a trial runs; vortex itself writes its
+    /// scratch files to the trial's own TMPDIR, which is checked separately.
+    static let otherTestsPrefixes = [
+        "vortex-harness-", "vortex-reliability-", "vortex-hostile-", "vortex-etcd-test-",
+        "vortex-etcd-bench-", "vortex-bench-", "vortex-test-", "vortex-netem-test.",
+        "vortex-uml.", "vortex-demo", "vortex-longrun",
+    ]
+
     static func take() -> Set<String> {
         let directory = FileManager.default.temporaryDirectory.path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return Set(
             names.filter { name in
                 name.hasPrefix("vortex")
-                    && !["vortex-harness-", "vortex-reliability-", "vortex-hostile-"].contains {
-                        name.hasPrefix($0)
-                    }
+                    && !otherTestsPrefixes.contains { name.hasPrefix($0) }
                     && !isDefaultOutputName(name)
             }
         )
