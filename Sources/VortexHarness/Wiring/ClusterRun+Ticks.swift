@@ -32,7 +32,8 @@ extension ClusterRun {
         )
         var startedAt = Array(repeating: Duration.zero, count: replicaCount)
         do {
-            let cluster = try await rootSupervisor().supervisor(at: [ReplicaGroup.supervisorID])
+            let root = try rootSupervisor()
+            let cluster = try await root.supervisor(at: [ReplicaGroup.supervisorID])
             replicas.attach(cluster)
         } catch {
             fail(.internalError, "the cluster supervisor is not reachable: \(error)")
