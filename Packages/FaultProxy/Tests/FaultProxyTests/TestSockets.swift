@@ -142,6 +142,31 @@ func openFileDescriptorCount() -> Int {
     (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? -1
 }
 
+/// This process's open TCP sockets with a local or remote port in `ports`: unlike a count of
+/// every descriptor, it is not disturbed by other tests running in the same process.
+func openSocketCount(touching ports: Set<Int>) -> Int {
+    var inodes = Set<String>()
+    for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
+        let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
+        for line in text.split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 9 else { continue }
+            let localPort = fields[1].split(separator: ":").last.flatMap { Int($0, radix: 16) }
+            let remotePort = fields[2].split(separator: ":").last.flatMap { Int($0, radix: 16) }
+            if ports.contains(localPort ?? -1) || ports.contains(remotePort ?? -1) {
+                inodes.insert("socket:[\(fields[9])]")
+            }
+        }
+    }
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return descriptors.filter { descriptor in
+        let target = try? FileManager.default.destinationOfSymbolicLink(
+            atPath: "/proc/self/fd/\(descriptor)"
+        )
+        return target.map { inodes.contains($0) } ?? false
+    }.count
+}
+
 /// Polls `condition` every 20 ms for up to `seconds`.
 func eventually(seconds: Double = 5, _ condition: () -> Bool) async -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
