@@ -4,6 +4,8 @@
 // seed and the same sequence of states give the same decisions. Optionally it bounds the number
 // of faulty replicas (the original does not; its 2024 version allowed one at a time).
 
+import Workload
+
 /// Decides one fault action per tick.
 public struct FaultScheduler: Sendable {
     /// The weight of every action.

@@ -4,6 +4,7 @@
 
 import Testing
 import VortexHarness
+import Workload
 
 /// Runs the scheduler for `ticks` ticks against an ideal cluster that applies every decision.
 private func simulate(

@@ -8,6 +8,7 @@
 import Foundation
 import ProcessControl
 import Synchronization
+import Workload
 
 /// Starts a validated run and returns its exit code.
 public enum RunLauncher {
