@@ -331,31 +331,85 @@ int cpc_epoll_wait(int epoll_fd, cpc_epoll_event *events, int max_events, int ti
 }
 
 // Signal forwarding for the outer process of a namespace relaunch: the first SIGINT, SIGTERM,
-// SIGHUP or SIGQUIT is passed on to the inner process; a second one kills it outright.
-static volatile pid_t forward_target = 0;
-static volatile sig_atomic_t forward_count = 0;
+// SIGHUP or SIGQUIT is passed on to the inner process; a second one kills it outright. The
+// handlers go in before the inner process is spawned, so no signal meets the default action
+// while it starts: one that arrives before the inner exists is held and passed on once it does.
+// Signals go through the inner's pidfd, so one arriving after the inner was reaped reaches
+// nobody (never a recycled pid). All state is accessed with sequentially consistent atomics.
+static int forward_pidfd = -1;
+static int forward_count = 0;
+static int forward_held_signal = 0;
+static int forward_held_count = 0;
 
-static void forward_signal(int signal_number) {
-    if (forward_target <= 0) return;
-    if (forward_count++ == 0) {
-        kill(forward_target, signal_number);
-    } else {
-        kill(forward_target, SIGKILL);
-    }
+static void forward_one(int pidfd, int signal_number) {
+    int signal_to_send =
+        __atomic_fetch_add(&forward_count, 1, __ATOMIC_SEQ_CST) == 0 ? signal_number : SIGKILL;
+    (void)syscall(SYS_pidfd_send_signal, pidfd, signal_to_send, NULL, 0);
 }
 
-int cpc_forward_signals_to(pid_t pid) {
-    forward_target = pid;
+// Passes on what was held; whichever side takes the count forwards it, exactly once.
+static void forward_held(int pidfd) {
+    int held = __atomic_exchange_n(&forward_held_count, 0, __ATOMIC_SEQ_CST);
+    if (held == 0) return;
+    forward_one(pidfd, __atomic_load_n(&forward_held_signal, __ATOMIC_SEQ_CST));
+    if (held > 1) forward_one(pidfd, SIGKILL);
+}
+
+static void forward_signal(int signal_number) {
+    int saved = errno;
+    int pidfd = __atomic_load_n(&forward_pidfd, __ATOMIC_SEQ_CST);
+    if (pidfd >= 0) {
+        forward_one(pidfd, signal_number);
+    } else {
+        int expected = 0;
+        __atomic_compare_exchange_n(&forward_held_signal, &expected, signal_number, 0,
+                                    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+        __atomic_fetch_add(&forward_held_count, 1, __ATOMIC_SEQ_CST);
+        // The target may have been set after the load above and its flush done before the
+        // count went up: then pass the signal on from here.
+        pidfd = __atomic_load_n(&forward_pidfd, __ATOMIC_SEQ_CST);
+        if (pidfd >= 0) forward_held(pidfd);
+    }
+    errno = saved;
+}
+
+static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define FORWARDED_SIGNAL_COUNT (sizeof(forwarded_signals) / sizeof(forwarded_signals[0]))
+static struct sigaction forward_saved_actions[FORWARDED_SIGNAL_COUNT];
+static unsigned forward_saved_count = 0;
+
+int cpc_forward_signals_prepare(void) {
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = forward_signal;
     action.sa_flags = SA_RESTART;
     sigemptyset(&action.sa_mask);
-    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (unsigned index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
-        if (sigaction(signals[index], &action, NULL) != 0) return errno;
+    forward_saved_count = 0;
+    for (unsigned index = 0; index < FORWARDED_SIGNAL_COUNT; index++) {
+        if (sigaction(forwarded_signals[index], &action, &forward_saved_actions[index]) != 0) {
+            int error = errno;
+            cpc_forward_signals_cancel();
+            return error;
+        }
+        forward_saved_count = index + 1;
     }
     return 0;
+}
+
+void cpc_forward_signals_cancel(void) {
+    for (unsigned index = 0; index < forward_saved_count; index++) {
+        (void)sigaction(forwarded_signals[index], &forward_saved_actions[index], NULL);
+    }
+    forward_saved_count = 0;
+    // A signal held for an inner process that never came gets its previous effect now.
+    if (__atomic_exchange_n(&forward_held_count, 0, __ATOMIC_SEQ_CST) > 0) {
+        kill(getpid(), __atomic_load_n(&forward_held_signal, __ATOMIC_SEQ_CST));
+    }
+}
+
+void cpc_forward_signals_to(int pidfd) {
+    __atomic_store_n(&forward_pidfd, pidfd, __ATOMIC_SEQ_CST);
+    forward_held(pidfd);
 }
 
 int cpc_pipe(int descriptors[2]) {
@@ -365,29 +419,43 @@ int cpc_pipe(int descriptors[2]) {
 
 // Signal watching without a window: a handler installed synchronously writes each signal's
 // number to a pipe the process reads asynchronously. One pipe for the whole process.
-static volatile int signal_pipe_write = -1;
+// Both are accessed with sequentially consistent atomics: a handler may run on one thread
+// while the watcher sets the pipe on another (Dispatch's main thread takes signals in
+// sigsuspend at any time).
+static int signal_pipe_write = -1;
 // Signals that arrived while no pipe was set (before the program created its watcher).
-static volatile sig_atomic_t signals_held[65];
+static int signals_held[65];
+
+static void write_signal_byte(int write_descriptor, int signal_number) {
+    unsigned char byte = (unsigned char)signal_number;
+    (void)write(write_descriptor, &byte, 1);
+}
 
 static void write_signal_to_pipe(int signal_number) {
     int saved = errno;
-    unsigned char byte = (unsigned char)signal_number;
-    if (signal_pipe_write >= 0) {
-        (void)write(signal_pipe_write, &byte, 1);
+    int descriptor = __atomic_load_n(&signal_pipe_write, __ATOMIC_SEQ_CST);
+    if (descriptor >= 0) {
+        write_signal_byte(descriptor, signal_number);
     } else if (signal_number > 0 && signal_number < 65) {
-        signals_held[signal_number] = 1;
+        __atomic_store_n(&signals_held[signal_number], 1, __ATOMIC_SEQ_CST);
+        // The watcher may have set its pipe after the load above and scanned the held signals
+        // before the store: then this handler passes the signal on itself. Whichever side
+        // takes the flag writes the byte, so it is written exactly once.
+        descriptor = __atomic_load_n(&signal_pipe_write, __ATOMIC_SEQ_CST);
+        if (descriptor >= 0 &&
+            __atomic_exchange_n(&signals_held[signal_number], 0, __ATOMIC_SEQ_CST)) {
+            write_signal_byte(descriptor, signal_number);
+        }
     }
     errno = saved;
 }
 
 void cpc_signal_pipe_set(int write_descriptor) {
-    signal_pipe_write = write_descriptor;
+    __atomic_store_n(&signal_pipe_write, write_descriptor, __ATOMIC_SEQ_CST);
     if (write_descriptor < 0) return;
     for (int signal_number = 1; signal_number < 65; signal_number++) {
-        if (signals_held[signal_number]) {
-            signals_held[signal_number] = 0;
-            unsigned char byte = (unsigned char)signal_number;
-            (void)write(write_descriptor, &byte, 1);
+        if (__atomic_exchange_n(&signals_held[signal_number], 0, __ATOMIC_SEQ_CST)) {
+            write_signal_byte(write_descriptor, signal_number);
         }
     }
 }

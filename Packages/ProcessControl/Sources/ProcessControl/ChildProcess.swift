@@ -117,6 +117,9 @@ public final class ChildProcess: Sendable {
 
     private let record: ChildRecord
 
+    /// The child's pidfd, open for as long as this handle lives.
+    var pidfd: Int32 { record.pidfd }
+
     init(
         pid: Int32,
         pidfd: Int32,

@@ -48,11 +48,25 @@ public enum Namespaces {
             Reactor.shared.reapOrphans()
             return
         }
-        let inner = try spawnInner()
-        let forwarding = cpc_forward_signals_to(inner.pid)
+        // Forwarding first: a signal that arrives while the inner process starts is held and
+        // passed on, instead of killing this process and leaving the inner one to its death
+        // signal.
+        let forwarding = cpc_forward_signals_prepare()
         if forwarding != 0 {
-            try? inner.kill()
+            throw ProcessControlError(
+                code: .namespaceSetupFailed,
+                message: "cannot install the signal handlers that forward to the inner process",
+                underlyingError: Errno(rawValue: forwarding)
+            )
         }
+        let inner: ChildProcess
+        do {
+            inner = try spawnInner()
+        } catch {
+            cpc_forward_signals_cancel()
+            throw error
+        }
+        cpc_forward_signals_to(inner.pidfd)
         let termination = waitBlocking(inner)
         afterInnerExit(termination)
         exit(termination.shellStatus)

@@ -3,6 +3,8 @@
 //   death-signal MARKER     spawn `sleep MARKER` with deathSignal SIGKILL, print its pid, wait
 //   relaunch MARKER         relaunch in namespaces; inside print "pid=<n>", spawn `sleep MARKER`
 //                           in the namespace, print "ready", and wait for it
+//   relaunch-signal MARKER  relaunch in namespaces; inside, watch SIGINT/SIGTERM at once, print
+//                           "pid=<n>", and exit with 128 + the first signal's number
 //   cycles COUNT            10 warm-up cycles, then COUNT spawn/wait cycles of /bin/true with a
 //                           stdout pipe; print
 //                           "descriptors=<before>,<after> zombies=<n>" (a process of its own, so
@@ -40,6 +42,14 @@ case "relaunch":
     printFlushed("ready")
     let termination = await child.wait()
     printFlushed("sleep \(termination)")
+case "relaunch-signal":
+    try Namespaces.relaunchInNewNamespacesIfNeeded()
+    let watcher = try SignalWatcher([.interrupt, .terminate])
+    printFlushed("pid=\(getpid())")
+    for await signal in watcher.signals {
+        exit(128 + signal.rawValue)
+    }
+    exit(1)
 case "cycles":
     let count = Int(marker) ?? 1000
     // Warm up first: the reactor's epoll descriptor and the concurrency runtime's own

@@ -49,6 +49,35 @@ extension ProcessControlTests {
             )
         }
 
+        /// A SIGTERM sent to the outer process the moment the inner one exists reaches the
+        /// inner one (which exits 143): forwarding is in place before the inner is spawned, so
+        /// the outer never dies of the default action while the inner starts.
+        @Test func signalWhileTheInnerStartsIsForwarded() async throws {
+            for _ in 0..<20 {
+                let marker = TestSupport.uniqueMarker()
+                var command = Command(
+                    TestSupport.fixturePath,
+                    arguments: ["relaunch-signal", marker]
+                )
+                command.standardOutput = .null
+                let fixture = try command.spawn()
+                // The inner process shows the outer's command line from its clone on.
+                var pollsLeft = 100_000
+                while TestSupport.processes(containing: marker).count < 2 && pollsLeft > 0 {
+                    pollsLeft -= 1
+                    usleep(100)
+                }
+                try #require(pollsLeft > 0, "the inner process never appeared")
+                try fixture.signal(.terminate)
+                #expect(await fixture.wait() == .exited(143))
+                #expect(
+                    await TestSupport.eventually {
+                        TestSupport.processes(containing: marker).isEmpty
+                    }
+                )
+            }
+        }
+
         @Test func relaunchForwardsSigterm() async throws {
             let marker = TestSupport.uniqueMarker()
             var (fixture, lines) = try startFixture("relaunch", marker)

@@ -100,9 +100,17 @@ extern const int cpc_cld_continued;
 extern const int cpc_cld_trapped;
 
 
-/// Installs handlers that forward SIGINT/SIGTERM/SIGHUP/SIGQUIT to pid (a second signal
-/// becomes SIGKILL). Returns 0 or an errno value.
-int cpc_forward_signals_to(pid_t pid);
+/// Installs handlers that forward SIGINT/SIGTERM/SIGHUP/SIGQUIT (a second signal becomes
+/// SIGKILL) to the process given later to cpc_forward_signals_to; until then they are held.
+/// Returns 0 or an errno value.
+int cpc_forward_signals_prepare(void);
+
+/// Restores the dispositions cpc_forward_signals_prepare replaced (the inner process could not
+/// be started); a held signal is raised again, so it has the effect it had before.
+void cpc_forward_signals_cancel(void);
+
+/// Sets the process (by pidfd) that signals are forwarded to and passes on any held ones.
+void cpc_forward_signals_to(int pidfd);
 
 /// pipe2(O_CLOEXEC). Returns 0 or an errno value.
 int cpc_pipe(int descriptors[2]);
