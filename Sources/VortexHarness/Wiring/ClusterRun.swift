@@ -145,14 +145,29 @@ final class ClusterRun: Sendable {
             switch event.kind {
             case .exited(let reason, _):
                 judgeExit(of: event.path, reason: reason)
-            case .shutdownBegan(.signal(let signal)) where event.path.components.count == 1:
-                if verdict.fail(.interrupted, "vortex was interrupted by \(signal)") {
-                    log.log(.warning, "vortex", "interrupted by \(signal): stopping the run")
-                    trace.failure(.interrupted, "interrupted by \(signal)")
-                }
+            case .signalReceived(let signal) where event.path.components.count == 1:
+                acknowledge(signal)
+            case .shutdownBegan(.signal) where event.path.components.count == 1:
                 stopping.store(true, ordering: .releasing)
             default: break
             }
+        }
+    }
+
+    /// A termination signal interrupts the run unless it already has its verdict; either way
+    /// the log says which, so every signal is acknowledged.
+    private func acknowledge(_ signal: Signal) {
+        if verdict.interrupt("vortex was interrupted by \(signal)") {
+            log.log(.warning, "vortex", "interrupted by \(signal): stopping the run")
+            trace.failure(.interrupted, "interrupted by \(signal)")
+        } else if verdict.hasFailed {
+            log.log(.info, "vortex", "received \(signal); the run is already stopping")
+        } else {
+            log.log(
+                .warning,
+                "vortex",
+                "received \(signal) after the run passed; it ends with that verdict"
+            )
         }
     }
 

@@ -22,7 +22,18 @@ final class RunVerdict: Sendable {
         }
     }
 
-    /// Records that the test duration elapsed.
+    /// Records an interruption unless the run already has a verdict (passed or failed); returns
+    /// whether it did. A signal that comes after the pass leaves the pass standing.
+    @discardableResult
+    func interrupt(_ message: String) -> Bool {
+        state.withLock { state in
+            guard state.failure == nil && !state.passed else { return false }
+            state.failure = (.interrupted, message)
+            return true
+        }
+    }
+
+    /// Records that the test duration elapsed (a failure recorded before or after still wins).
     func pass() {
         state.withLock { $0.passed = true }
     }

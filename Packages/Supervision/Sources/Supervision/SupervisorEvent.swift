@@ -49,6 +49,10 @@ public struct SupervisorEvent: Sendable, Hashable, CustomStringConvertible {
         case restartScheduled(delay: Duration, attempt: Int)
         /// The supervisor saw more than `restarts − 1` restarts within `period` and gives up.
         case intensityExceeded(restarts: Int, period: Duration)
+        /// A termination signal reached the supervisor that handles them (the event's path is
+        /// that supervisor's). A shutdown follows, graceful for the first signal and brutal for
+        /// the second; when one is already under way the signal only makes it brutal (second).
+        case signalReceived(Signal)
         /// The supervisor started stopping its children (in reverse start order).
         case shutdownBegan(ShutdownCause)
         /// The supervisor stopped all its children; `error` is what its `run()` throws.
@@ -87,6 +91,7 @@ extension SupervisorEvent.Kind: CustomStringConvertible {
             return "restart in \(formatSeconds(delay)) (attempt \(attempt))"
         case .intensityExceeded(let restarts, let period):
             return "intensity exceeded: \(restarts) restarts within \(formatSeconds(period))"
+        case .signalReceived(let signal): return "received \(signal)"
         case .shutdownBegan(let cause): return "shutdown began (\(cause))"
         case .shutdownCompleted(nil): return "shutdown completed"
         case .shutdownCompleted(let error?): return "shutdown completed with error: \(error)"

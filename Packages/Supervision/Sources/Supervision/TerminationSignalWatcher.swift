@@ -27,6 +27,7 @@ final class TerminationSignalWatcher: Sendable {
                 var received = 0
                 for await signal in signals {
                     received += 1
+                    supervisor.hub.emit(supervisor.path, .signalReceived(signal))
                     supervisor.shutdown(signal: signal, brutally: received >= 2)
                 }
             }
