@@ -1,6 +1,7 @@
 // Tests of how the proxy backend maps the harness's network faults onto FaultProxy settings:
 // cluster-wide delay and corruption in both directions, corruption only on corruptible ports,
-// and isolation as closing every connection to the isolated replica's proxies.
+// and isolation as closing every connection to the isolated replica's proxies plus, on every
+// proxy, the connections the isolated replica opened.
 
 import FaultProxy
 import Testing
@@ -34,11 +35,16 @@ import Testing
         #expect(faults.toClient.corruptProbability == 0)
     }
 
-    @Test func isolationClosesOnlyTheIsolatedReplicasProxies() {
+    @Test func isolationDownsTheReplicasProxiesAndCutsItsConnectionsEverywhere() {
         let network = NetworkFaults(isolatedReplica: 2)
+        let own = ProxyNetwork.proxyFaults(network, replica: 2, corruptible: true)
+        #expect(own.down == .closeOnAccept)
+        #expect(own.isolatedSources == [2])
+        let other = ProxyNetwork.proxyFaults(network, replica: 1, corruptible: true)
+        #expect(other.down == nil)
+        #expect(other.isolatedSources == [2])
         #expect(
-            ProxyNetwork.proxyFaults(network, replica: 2, corruptible: true).down == .closeOnAccept
+            ProxyNetwork.proxyFaults(.healed, replica: 2, corruptible: true).isolatedSources == []
         )
-        #expect(ProxyNetwork.proxyFaults(network, replica: 1, corruptible: true).down == nil)
     }
 }

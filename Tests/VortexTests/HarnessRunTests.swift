@@ -161,6 +161,15 @@ struct HarnessRunTests {
             }
         )
         #expect(decisions.contains { $0.contains("\"terminate\"") })
+        // Isolation cut connections an isolated replica had opened to its peers' proxies.
+        let log = try String(contentsOfFile: output + "/vortex.log", encoding: .utf8)
+        let cutBySource = log.split(separator: "\n").filter { $0.contains("(network): proxy ") }
+            .compactMap { line in
+                line.split(separator: " ").first { $0.hasPrefix("isolated=") }
+                    .flatMap { Int($0.dropFirst("isolated=".count)) }
+            }
+        #expect(cutBySource.count == 6, "one line per proxy (3 replicas × 2 ports)")
+        #expect(cutBySource.reduce(0, +) > 0, "\(cutBySource)")
     }
 
     @Test(

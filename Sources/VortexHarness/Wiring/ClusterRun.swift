@@ -20,6 +20,8 @@ final class ClusterRun: Sendable {
     let trace: RunTrace
     let verdict = RunVerdict()
     let replicas: ReplicaGroup
+    /// The running replicas' process ids, for the network backend.
+    let replicaProcesses: ReplicaProcessTable
     let network: (any StoppableNetwork)?
     let progress = WorkloadProgress()
     let faultCounts = Mutex<[FaultKind: Int]>([:])
@@ -39,13 +41,15 @@ final class ClusterRun: Sendable {
         configuration: RunConfiguration,
         log: RunLog,
         trace: RunTrace,
-        network: (any StoppableNetwork)?
+        network: (any StoppableNetwork)?,
+        replicaProcesses: ReplicaProcessTable = ReplicaProcessTable()
     ) throws {
         self.configuration = configuration
         self.values = PlaceholderValues(configuration)
         self.log = log
         self.trace = trace
         self.network = network
+        self.replicaProcesses = replicaProcesses
         self.replicas = ReplicaGroup(values: values, target: configuration.target, log: log)
         self.faultLog = try FaultLogFile(path: "\(configuration.outputDirectory)/faults.jsonl")
         self.showProgress = isatty(1) == 1
@@ -76,6 +80,7 @@ final class ClusterRun: Sendable {
     func run(terminationSignals: SignalWatcher?) async -> (reason: ExitReason, message: String) {
         let supervisor = Supervisor(rootSpec())
         root.withLock { $0 = supervisor }
+        supervisor.onEvent { [replicaProcesses] event in replicaProcesses.record(event) }
         let events = supervisor.events()
         let watcher = Task { await watch(events) }
         do {
@@ -108,6 +113,7 @@ final class ClusterRun: Sendable {
                     try await self.network?.start()
                     context.reportReady()
                     await Self.waitForCancellation()
+                    self.logProxyCounters()
                     await self.network?.stop()
                 },
                 .supervisor(
@@ -128,6 +134,19 @@ final class ClusterRun: Sendable {
                 },
             ]
         )
+    }
+
+    /// Writes each proxy's counters to vortex.log (debug), e.g. how many connections an
+    /// isolated replica had opened were cut.
+    private func logProxyCounters() {
+        guard let proxies = network as? ProxyNetwork else { return }
+        for (endpoint, counters) in proxies.counters() {
+            log.log(
+                .debug,
+                "network",
+                "proxy \(endpoint.replica) \(endpoint.portName) :\(endpoint.listenPort): \(counters)"
+            )
+        }
     }
 
     static func waitForCancellation() async {

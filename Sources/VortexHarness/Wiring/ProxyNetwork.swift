@@ -1,10 +1,14 @@
 // The proxy network backend: one FaultProxy (SwiftNIO) in front of every proxied replica port,
 // listening on the layout's proxy ports. Cluster-wide delay and corruption go to every proxy in
-// both directions (as the original); isolating replica i closes and refuses-by-closing every
-// connection to its proxies. Loss is not offered: a TCP byte stream cannot lose bytes mid-stream.
+// both directions (as the original). Loss is not offered: a TCP byte stream cannot lose bytes
+// mid-stream.
 //
-// On loopback the proxy cannot tell which replica a connection comes from, so isolation cuts the
-// connections *to* the replica; traffic it sends over connections it opened itself still flows.
+// Isolating replica i cuts both directions. i's own proxies are down (close on accept): every
+// connection to i is closed, and every new one is accepted and closed at once. Every proxy also
+// has i as an isolated source: each proxy tells which replica opened an accepted connection (the
+// client socket's owner in /proc, see LoopbackSocketOwner, given the replicas' pids) and closes
+// i's connections, established and new, so what i sends to the others over connections it opened
+// is cut too. Connections of no replica (the driver's) reach the other replicas as before.
 
 import FaultProxy
 import NIOCore
@@ -22,14 +26,56 @@ final class ProxyNetwork: NetworkFaultBackend, Sendable {
     private let endpoints: [ProxyEndpoint]
     private let corruptiblePorts: Set<String>
     private let seed: UInt64
+    private let classifier: ConnectionClassifier?
     private let group: MultiThreadedEventLoopGroup
     private let proxies = Mutex<[(endpoint: ProxyEndpoint, proxy: FaultProxy)]>([])
 
-    init(layout: ClusterLayout, corruptiblePorts: [String], seed: UInt64) {
-        self.endpoints = layout.proxies
+    /// A proxy in front of every proxied port of `layout`.
+    /// - Parameter replicaProcessIDs: The root process id of each running replica (index → pid),
+    ///   read once per accepted connection to tell which replica opened it; without it,
+    ///   isolation cuts only the connections to the isolated replica.
+    convenience init(
+        layout: ClusterLayout,
+        corruptiblePorts: [String],
+        seed: UInt64,
+        replicaProcessIDs: (@Sendable () -> [Int: Int32])? = nil
+    ) {
+        self.init(
+            endpoints: layout.proxies,
+            corruptiblePorts: corruptiblePorts,
+            seed: seed,
+            replicaProcessIDs: replicaProcessIDs
+        )
+    }
+
+    /// A proxy per endpoint (a listen port 0 picks a free port: see `proxy(replica:portName:)`).
+    init(
+        endpoints: [ProxyEndpoint],
+        corruptiblePorts: [String],
+        seed: UInt64,
+        replicaProcessIDs: (@Sendable () -> [Int: Int32])?
+    ) {
+        self.endpoints = endpoints
         self.corruptiblePorts = Set(corruptiblePorts)
         self.seed = seed
+        self.classifier = replicaProcessIDs.map(Self.replicaClassifier)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    }
+
+    /// Tells an accepted connection's source: the replica whose process tree opened it.
+    private static func replicaClassifier(
+        _ replicaProcessIDs: @escaping @Sendable () -> [Int: Int32]
+    ) -> ConnectionClassifier {
+        { peer, local in
+            guard let client = TCPEndpoint(peer), let server = TCPEndpoint(local) else {
+                return nil
+            }
+            return LoopbackSocketOwner.replica(
+                client: client,
+                server: server,
+                replicaRoots: replicaProcessIDs()
+            )
+        }
     }
 
     /// Starts every proxy; returns once all listen.
@@ -39,9 +85,23 @@ final class ProxyNetwork: NetworkFaultBackend, Sendable {
                 listen: try SocketAddress(ipAddress: endpoint.host, port: endpoint.listenPort),
                 upstream: try SocketAddress(ipAddress: endpoint.host, port: endpoint.upstreamPort),
                 seed: seed &+ UInt64(index),
+                classifier: classifier,
                 on: group
             )
             proxies.withLock { $0.append((endpoint, proxy)) }
+        }
+    }
+
+    /// Each running proxy's endpoint and counters, in start order.
+    func counters() -> [(endpoint: ProxyEndpoint, counters: ProxyCounters)] {
+        proxies.withLock { proxies in proxies.map { ($0.endpoint, $0.proxy.counters) } }
+    }
+
+    /// The running proxy in front of `replica`'s `portName` port.
+    func proxy(replica: Int, portName: String) -> FaultProxy? {
+        proxies.withLock { proxies in
+            proxies.first { $0.endpoint.replica == replica && $0.endpoint.portName == portName }?
+                .proxy
         }
     }
 
@@ -72,8 +132,12 @@ final class ProxyNetwork: NetworkFaultBackend, Sendable {
             direction.corruptProbability = Double(percent) / 100
         }
         var proxyFaults = ProxyFaults.both(direction)
-        if faults.isolatedReplica == replica {
-            proxyFaults.down = .closeOnAccept
+        if let isolated = faults.isolatedReplica {
+            // Connections to the isolated replica, and on every proxy the ones it opened.
+            if isolated == replica {
+                proxyFaults.down = .closeOnAccept
+            }
+            proxyFaults.isolatedSources = [isolated]
         }
         return proxyFaults
     }

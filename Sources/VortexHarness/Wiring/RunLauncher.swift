@@ -73,9 +73,10 @@ public enum RunLauncher {
             )
             return ExitReason.usage.code
         }
+        let replicaProcesses = ReplicaProcessTable()
         let network: (any StoppableNetwork)?
         do {
-            network = try makeNetwork(configuration)
+            network = try makeNetwork(configuration, replicaProcesses: replicaProcesses)
             let unsupported =
                 network?.capabilities.unsupportedKinds(among: configuration.faultWeights) ?? []
             if !unsupported.isEmpty {
@@ -103,7 +104,8 @@ public enum RunLauncher {
                 configuration: configuration,
                 log: log,
                 trace: trace,
-                network: network
+                network: network,
+                replicaProcesses: replicaProcesses
             )
         } catch {
             printError("cannot write to \(output): \(error)")
@@ -133,7 +135,8 @@ public enum RunLauncher {
     }
 
     private static func makeNetwork(
-        _ configuration: RunConfiguration
+        _ configuration: RunConfiguration,
+        replicaProcesses: ReplicaProcessTable
     ) throws -> (any StoppableNetwork)? {
         switch configuration.faults {
         case .none: return nil
@@ -143,7 +146,8 @@ public enum RunLauncher {
             return ProxyNetwork(
                 layout: configuration.layout,
                 corruptiblePorts: configuration.target.corruptiblePorts,
-                seed: random.next()
+                seed: random.next(),
+                replicaProcessIDs: { replicaProcesses.current }
             )
         case .netem:
             do {

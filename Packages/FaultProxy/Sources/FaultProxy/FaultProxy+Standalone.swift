@@ -31,6 +31,7 @@ extension FaultProxy {
                 upstream: upstreamAddress,
                 seed: seed,
                 faults: faults,
+                classifier: nil,
                 on: group,
                 ownsGroup: true
             )

@@ -7,11 +7,21 @@
 //     try await proxy.setFaults(.both(DirectionFaults(delay: .milliseconds(50))))
 //     await proxy.resetConnections(); print(proxy.counters); await proxy.stop()
 //
+// Given a `ConnectionClassifier`, a proxy also tells connections apart by source (e.g. which
+// replica opened them) and cuts those of `ProxyFaults.isolatedSources`.
+//
 // Semantics of every fault: docs/fault-proxy.md.
 
 public import NIOCore
 import NIOPosix
 import Synchronization
+
+/// Tells which source an accepted connection comes from, given the client's address (`peer`) and
+/// the address it connected to (`local`); nil when it is none of the sources the owner tells
+/// apart. Called once per connection on NIO's blocking thread pool (never on an event loop), so
+/// it may block briefly on I/O such as reading /proc; nothing is forwarded until it returns.
+public typealias ConnectionClassifier =
+    @Sendable (_ peer: SocketAddress, _ local: SocketAddress) -> Int?
 
 /// A TCP proxy with runtime-adjustable faults (delay, corruption, bandwidth, clog, down, reset).
 public final class FaultProxy: Sendable {
@@ -19,6 +29,8 @@ public final class FaultProxy: Sendable {
     public let upstream: SocketAddress
     /// The seed of every fault decision of this proxy.
     public let seed: UInt64
+    /// Tells the source of each accepted connection; nil: every connection is of no source.
+    let classifier: ConnectionClassifier?
     let counterCells = ProxyCounterCells()
     private let group: any EventLoopGroup
     /// Whether `stop()` shuts `group` down (the proxy created it).
@@ -28,11 +40,19 @@ public final class FaultProxy: Sendable {
     private struct State: Sendable {
         var faults: ProxyFaults
         var generation = 0
-        var connections: [ObjectIdentifier: ProxyConnection] = [:]
+        var connections: [ObjectIdentifier: Registered] = [:]
+        /// Accepted connections whose source is being classified (not admitted yet).
+        var classifying: [ObjectIdentifier: ProxyConnection] = [:]
         var nextOrdinal: UInt64 = 0
         var serverChannel: (any Channel)?
         var listenAddress: SocketAddress?
         var stopped = false
+    }
+
+    /// An admitted connection and the source it was classified as.
+    private struct Registered: Sendable {
+        let connection: ProxyConnection
+        let source: Int?
     }
 
     /// What a newly accepted connection starts with.
@@ -46,11 +66,13 @@ public final class FaultProxy: Sendable {
         upstream: SocketAddress,
         seed: UInt64,
         faults: ProxyFaults,
+        classifier: ConnectionClassifier?,
         group: any EventLoopGroup,
         ownsGroup: Bool
     ) {
         self.upstream = upstream
         self.seed = seed
+        self.classifier = classifier
         self.group = group
         self.ownsGroup = ownsGroup
         self.state = Mutex(State(faults: faults))
@@ -63,12 +85,15 @@ public final class FaultProxy: Sendable {
     ///   - upstream: Where each accepted connection is forwarded.
     ///   - seed: Seed of the fault decisions; the same seed and traffic give the same decisions.
     ///   - faults: Faults active from the start.
+    ///   - classifier: Tells the source of each accepted connection, for
+    ///     `ProxyFaults.isolatedSources`; without one no connection has a source.
     ///   - group: Event loops to run on; share one group between all proxies of a process.
     public static func start(
         listen: SocketAddress,
         upstream: SocketAddress,
         seed: UInt64,
         faults: ProxyFaults = .none,
+        classifier: ConnectionClassifier? = nil,
         on group: any EventLoopGroup
     ) async throws -> FaultProxy {
         try await start(
@@ -76,6 +101,7 @@ public final class FaultProxy: Sendable {
             upstream: upstream,
             seed: seed,
             faults: faults,
+            classifier: classifier,
             on: group,
             ownsGroup: false
         )
@@ -86,6 +112,7 @@ public final class FaultProxy: Sendable {
         upstream: SocketAddress,
         seed: UInt64,
         faults: ProxyFaults,
+        classifier: ConnectionClassifier?,
         on group: any EventLoopGroup,
         ownsGroup: Bool
     ) async throws -> FaultProxy {
@@ -95,6 +122,7 @@ public final class FaultProxy: Sendable {
             upstream: upstream,
             seed: seed,
             faults: faults,
+            classifier: classifier,
             group: group,
             ownsGroup: ownsGroup
         )
@@ -130,10 +158,25 @@ public final class FaultProxy: Sendable {
         counterCells.snapshot
     }
 
+    /// How many open connections each classified source has (sources with none are absent;
+    /// connections of no source are not counted).
+    public var openConnectionsBySource: [Int: Int] {
+        state.withLock { state in
+            var counts: [Int: Int] = [:]
+            for registered in state.connections.values {
+                if let source = registered.source {
+                    counts[source, default: 0] += 1
+                }
+            }
+            return counts
+        }
+    }
+
     /// Replaces the faults. Established connections keep running and take the new faults for
     /// every chunk read from now on; chunks already delayed keep their release time, and a lifted
     /// clog delivers everything held. Setting `down` closes established connections; `.refuse`
-    /// also stops listening until `down` is cleared. Returns once every connection applied it.
+    /// also stops listening until `down` is cleared. Connections whose source is in
+    /// `isolatedSources` are closed. Returns once every connection applied it.
     public func setFaults(_ faults: ProxyFaults) async throws {
         precondition(faults.toUpstream.isValid, "invalid toUpstream faults: \(faults.toUpstream)")
         precondition(faults.toClient.isValid, "invalid toClient faults: \(faults.toClient)")
@@ -153,12 +196,15 @@ public final class FaultProxy: Sendable {
         }
         var applied: [EventLoopFuture<Void>] = []
         applied.reserveCapacity(connections.count)
-        for connection in connections {
+        for registered in connections {
+            let connection = registered.connection
+            let cut = faults.cuts(source: registered.source)
+            let sourceIsolated = cut && faults.down == nil
             applied.append(
                 connection.eventLoop.submit {
                     connection.apply(faults, generation: generation)
-                    if faults.down != nil {
-                        connection.close()
+                    if cut {
+                        connection.cut(sourceIsolated: sourceIsolated)
                     }
                 }
             )
@@ -172,7 +218,7 @@ public final class FaultProxy: Sendable {
     /// Closes every established connection with an RST (SO_LINGER 0) on both sockets: the client
     /// and the upstream both see ECONNRESET. New connections are accepted as usual.
     public func resetConnections() async {
-        let connections = state.withLock { Array($0.connections.values) }
+        let connections = state.withLock { $0.connections.values.map(\.connection) }
         let done = connections.map { connection in
             connection.eventLoop.submit { connection.reset() }
         }
@@ -187,7 +233,9 @@ public final class FaultProxy: Sendable {
                 state.stopped = true
                 state.serverChannel = nil
             }
-            return (state.stopped, state.serverChannel, Array(state.connections.values))
+            let connections =
+                state.connections.values.map(\.connection) + Array(state.classifying.values)
+            return (state.stopped, state.serverChannel, connections)
         }
         guard !wasStopped else { return }
         try? await server?.close()
@@ -202,25 +250,59 @@ public final class FaultProxy: Sendable {
         }
     }
 
-    /// Registers an accepted connection, or returns `nil` when it must be closed at once.
-    func admit(_ connection: ProxyConnection) -> Admission? {
+    /// Notes that an accepted connection waits for its source, so that `stop()` waits for it
+    /// too; returns `false` when the proxy is stopped.
+    func beginClassifying(_ connection: ProxyConnection) -> Bool {
+        state.withLock { state in
+            guard !state.stopped else { return false }
+            state.classifying[ObjectIdentifier(connection)] = connection
+            return true
+        }
+    }
+
+    /// The source of a connection is known (it is admitted or rejected next).
+    func endClassifying(_ connection: ProxyConnection) {
+        let removed = state.withLock {
+            $0.classifying.removeValue(forKey: ObjectIdentifier(connection))
+        }
+        precondition(removed != nil, "classification ended twice")
+    }
+
+    /// Registers an accepted connection of `source`, or returns `nil` when it must be closed at
+    /// once (the proxy is down or stopping, or the source is isolated).
+    func admit(_ connection: ProxyConnection, source: Int?) -> Admission? {
         counterCells.add(.connectionsAccepted)
-        let admission: Admission? = state.withLock { state in
-            guard !state.stopped, state.faults.down == nil else { return nil }
+        let (admission, sourceIsolated): (Admission?, Bool) = state.withLock { state in
+            guard !state.stopped, !state.faults.cuts(source: source) else {
+                return (nil, !state.stopped && state.faults.down == nil)
+            }
             state.nextOrdinal += 1
-            state.connections[ObjectIdentifier(connection)] = connection
-            return Admission(
+            state.connections[ObjectIdentifier(connection)] = Registered(
+                connection: connection,
+                source: source
+            )
+            let admission = Admission(
                 ordinal: state.nextOrdinal,
                 faults: state.faults,
                 generation: state.generation
             )
+            return (admission, false)
         }
         if admission == nil {
             counterCells.add(.connectionsRejected)
+            if sourceIsolated {
+                counterCells.add(.connectionsIsolated)
+            }
         } else {
             counterCells.add(.connectionsOpen)
         }
         return admission
+    }
+
+    /// Counts a connection whose client left while its source was being classified.
+    func rejectAbandoned() {
+        counterCells.add(.connectionsAccepted)
+        counterCells.add(.connectionsRejected)
     }
 
     /// Forgets a connection whose sockets are both closed.

@@ -1,7 +1,8 @@
 // One proxied connection: the accepted client channel, the channel the proxy opens toward the
 // upstream on the same event loop (so forwarding never crosses threads), and the two direction
-// pipes between them. It owns the lifecycle: connect, forward, propagate half-close and close,
-// reset with RST, and tell the proxy when both sockets are gone.
+// pipes between them. It owns the lifecycle: classify its source (when the proxy has a
+// classifier), connect, forward, propagate half-close and close, reset with RST, and tell the
+// proxy when both sockets are gone.
 
 import NIOCore
 import NIOPosix
@@ -34,6 +35,8 @@ final class ProxyConnection: @unchecked Sendable {
     private var clientOpen = true
     private var closing = false
     private var registered = false
+    /// The proxy's classifier is telling this connection's source (off the event loop).
+    private var classifying = false
     private var isFinished = false
     private var faultsGeneration = 0
     private var pendingFaults = ProxyFaults.none
@@ -58,8 +61,38 @@ final class ProxyConnection: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         guard side == .client else { return }
         precondition(upstreamState == .notStarted, "client became active twice")
-        guard let admission = proxy.admit(self) else {
-            // The proxy is down (close on accept) or stopping: the client sees connect, then EOF.
+        precondition(!classifying, "client became active while being classified")
+        guard let classifier = proxy.classifier,
+            let peer = clientChannel.remoteAddress,
+            let local = clientChannel.localAddress,
+            proxy.beginClassifying(self)
+        else {
+            admit(source: nil)
+            return
+        }
+        // Reads stay held (no pipes yet) until the source is known, so nothing is forwarded
+        // from a source that turns out to be isolated.
+        classifying = true
+        NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) {
+            classifier(peer, local)
+        }.assumeIsolated().whenComplete { result in
+            self.classifying = false
+            self.proxy.endClassifying(self)
+            // A failed classification (the thread pool is shut down) counts as no source.
+            self.admit(source: try? result.get())
+        }
+    }
+
+    private func admit(source: Int?) {
+        guard clientOpen, !closing else {
+            // The client left, or the proxy closed it, while its source was being classified.
+            proxy.rejectAbandoned()
+            finishIfDone()
+            return
+        }
+        guard let admission = proxy.admit(self, source: source) else {
+            // The proxy is down (close on accept), stopping, or the source is isolated: the
+            // client sees connect, then EOF.
             closing = true
             clientChannel.close(promise: nil)
             return
@@ -190,6 +223,16 @@ final class ProxyConnection: @unchecked Sendable {
         toClient?.apply(faults.toClient)
     }
 
+    /// Closes the connection because the faults cut it: the proxy went down, or (when
+    /// `sourceIsolated`) its source was isolated.
+    func cut(sourceIsolated: Bool) {
+        eventLoop.assertInEventLoop()
+        if sourceIsolated && !closing && clientOpen {
+            proxy.counterCells.add(.connectionsIsolated)
+        }
+        close()
+    }
+
     /// Closes both sockets with FIN, dropping anything still queued.
     func close() {
         eventLoop.assertInEventLoop()
@@ -235,7 +278,7 @@ final class ProxyConnection: @unchecked Sendable {
     }
 
     private func finishIfDone() {
-        guard !isFinished else { return }
+        guard !isFinished, !classifying else { return }
         guard !clientOpen else { return }
         guard upstreamState == .closed || upstreamState == .notStarted else { return }
         // Break the reference cycles between handlers, pipes and this connection.

@@ -14,6 +14,10 @@ public struct ProxyCounters: Sendable, Hashable, CustomStringConvertible {
     public var connectionsRejected: Int
     /// Connections closed with an RST by `resetConnections()`.
     public var connectionsReset: Int
+    /// Connections closed because their source is in `ProxyFaults.isolatedSources`: established
+    /// ones when the faults were set, and new ones right after accept (those also count as
+    /// rejected).
+    public var connectionsIsolated: Int
     /// Bytes written toward the upstream.
     public var bytesToUpstream: Int
     /// Bytes written back to the clients.
@@ -30,7 +34,7 @@ public struct ProxyCounters: Sendable, Hashable, CustomStringConvertible {
     /// `name=value` pairs on one line, for logs.
     public var description: String {
         "connections=\(connectionsAccepted) open=\(connectionsOpen) rejected=\(connectionsRejected)"
-            + " reset=\(connectionsReset) bytesToUpstream=\(bytesToUpstream)"
+            + " reset=\(connectionsReset) isolated=\(connectionsIsolated) bytesToUpstream=\(bytesToUpstream)"
             + " bytesToClient=\(bytesToClient) delayed=\(chunksDelayed)"
             + " corrupted=\(chunksCorrupted) held=\(chunksHeld) throttled=\(chunksThrottled)"
     }
@@ -42,6 +46,7 @@ final class ProxyCounterCells: Sendable {
     let connectionsOpen = Atomic<Int>(0)
     let connectionsRejected = Atomic<Int>(0)
     let connectionsReset = Atomic<Int>(0)
+    let connectionsIsolated = Atomic<Int>(0)
     let bytesToUpstream = Atomic<Int>(0)
     let bytesToClient = Atomic<Int>(0)
     let chunksDelayed = Atomic<Int>(0)
@@ -55,6 +60,7 @@ final class ProxyCounterCells: Sendable {
         case connectionsOpen
         case connectionsRejected
         case connectionsReset
+        case connectionsIsolated
         case chunksDelayed
         case chunksCorrupted
         case chunksHeld
@@ -67,6 +73,7 @@ final class ProxyCounterCells: Sendable {
         case .connectionsOpen: connectionsOpen.wrappingAdd(amount, ordering: .relaxed)
         case .connectionsRejected: connectionsRejected.wrappingAdd(amount, ordering: .relaxed)
         case .connectionsReset: connectionsReset.wrappingAdd(amount, ordering: .relaxed)
+        case .connectionsIsolated: connectionsIsolated.wrappingAdd(amount, ordering: .relaxed)
         case .chunksDelayed: chunksDelayed.wrappingAdd(amount, ordering: .relaxed)
         case .chunksCorrupted: chunksCorrupted.wrappingAdd(amount, ordering: .relaxed)
         case .chunksHeld: chunksHeld.wrappingAdd(amount, ordering: .relaxed)
@@ -87,6 +94,7 @@ final class ProxyCounterCells: Sendable {
             connectionsOpen: connectionsOpen.load(ordering: .relaxed),
             connectionsRejected: connectionsRejected.load(ordering: .relaxed),
             connectionsReset: connectionsReset.load(ordering: .relaxed),
+            connectionsIsolated: connectionsIsolated.load(ordering: .relaxed),
             bytesToUpstream: bytesToUpstream.load(ordering: .relaxed),
             bytesToClient: bytesToClient.load(ordering: .relaxed),
             chunksDelayed: chunksDelayed.load(ordering: .relaxed),

@@ -1,6 +1,7 @@
 // The fault vocabulary of a FaultProxy: what happens to the bytes of each direction (delay,
-// corruption, bandwidth, clog) and to the proxy as a whole (down). Values only: a proxy applies a
-// new `ProxyFaults` to its live connections without dropping them (see `FaultProxy.setFaults`).
+// corruption, bandwidth, clog), to the proxy as a whole (down), and to the connections of chosen
+// sources (isolated sources). Values only: a proxy applies a new `ProxyFaults` to its live
+// connections without dropping them (see `FaultProxy.setFaults`).
 // Exact semantics of every fault: docs/fault-proxy.md.
 
 /// The faults of one direction of a proxy: toward the upstream, or back to the client.
@@ -90,7 +91,8 @@ public enum DownMode: String, Sendable, Hashable, CaseIterable {
     case refuse
 }
 
-/// All faults of one proxy: one set per direction plus the proxy-wide `down` state.
+/// All faults of one proxy: one set per direction, the proxy-wide `down` state, and the sources
+/// whose connections are cut.
 public struct ProxyFaults: Sendable, Hashable, CustomStringConvertible {
     /// Faults on the bytes the client sends toward the upstream.
     public var toUpstream: DirectionFaults
@@ -98,16 +100,28 @@ public struct ProxyFaults: Sendable, Hashable, CustomStringConvertible {
     public var toClient: DirectionFaults
     /// When set, the proxy behaves as if its upstream were gone (see `DownMode`).
     public var down: DownMode?
+    /// Sources (as told by the proxy's `ConnectionClassifier`) whose connections are cut:
+    /// established ones are closed when these faults are set, and new ones are accepted and
+    /// closed at once, as `down: .closeOnAccept` does for every source. Connections of no known
+    /// source, and every connection of a proxy started without a classifier, are not affected.
+    public var isolatedSources: Set<Int>
 
     /// Creates a fault set; the default forwards everything unchanged.
     public init(
         toUpstream: DirectionFaults = .none,
         toClient: DirectionFaults = .none,
-        down: DownMode? = nil
+        down: DownMode? = nil,
+        isolatedSources: Set<Int> = []
     ) {
         self.toUpstream = toUpstream
         self.toClient = toClient
         self.down = down
+        self.isolatedSources = isolatedSources
+    }
+
+    /// Whether a connection from `source` must be closed under these faults.
+    public func cuts(source: Int?) -> Bool {
+        down != nil || source.map(isolatedSources.contains) == true
     }
 
     /// The same faults in both directions.
@@ -138,6 +152,10 @@ public struct ProxyFaults: Sendable, Hashable, CustomStringConvertible {
         var parts = ["toUpstream: \(toUpstream)", "toClient: \(toClient)"]
         if let down {
             parts.append("down: \(down.rawValue)")
+        }
+        if !isolatedSources.isEmpty {
+            let sources = isolatedSources.sorted().map(String.init).joined(separator: ",")
+            parts.append("isolated sources: \(sources)")
         }
         return parts.joined(separator: ", ")
     }

@@ -19,9 +19,25 @@ final class BlockingSocket: @unchecked Sendable {
         self.fd = fd
     }
 
-    static func connect(port: Int) throws -> BlockingSocket {
+    /// Connects to 127.0.0.1:`port`, from `sourceAddress` (any 127.0.0.0/8 address) when given.
+    static func connect(port: Int, from sourceAddress: String? = nil) throws -> BlockingSocket {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw SocketFailure(operation: "socket", code: errno) }
+        if let sourceAddress {
+            var source = sockaddr_in()
+            source.sin_family = sa_family_t(AF_INET)
+            source.sin_addr.s_addr = inet_addr(sourceAddress)
+            let bound = withUnsafePointer(to: &source) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                let code = errno
+                Glibc.close(fd)
+                throw SocketFailure(operation: "bind", code: code)
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

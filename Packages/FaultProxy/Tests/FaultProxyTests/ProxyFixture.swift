@@ -19,6 +19,7 @@ struct ProxyFixture {
     static func run(
         faults: ProxyFaults = .none,
         seed: UInt64 = 1,
+        classifier: ConnectionClassifier? = nil,
         _ body: (ProxyFixture) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
@@ -28,6 +29,7 @@ struct ProxyFixture {
             upstream: echo.address,
             seed: seed,
             faults: faults,
+            classifier: classifier,
             on: group
         )
         let fixture = ProxyFixture(group: group, echo: echo, proxy: proxy)

@@ -147,7 +147,7 @@ func openFileDescriptorCount() -> Int {
 func openSocketCount(touching ports: Set<Int>) -> Int {
     var inodes = Set<String>()
     for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
-        let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
+        let text = procFileText(table)
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")
             guard fields.count > 9 else { continue }
@@ -165,6 +165,23 @@ func openSocketCount(touching ports: Set<Int>) -> Int {
         )
         return target.map { inodes.contains($0) } ?? false
     }.count
+}
+
+/// The whole text of a /proc file (up to 64 MiB). Foundation's `String(contentsOfFile:)` stops
+/// after the first page of these files (their size is 0), and a busy host's socket table is
+/// megabytes long.
+func procFileText(_ path: String) -> String {
+    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { return "" }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    while bytes.count < 64 * 1024 * 1024 {
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count > 0 else { break }
+        bytes += chunk[0..<count]
+    }
+    return String(decoding: bytes, as: UTF8.self)
 }
 
 /// Polls `condition` every 20 ms for up to `seconds`.

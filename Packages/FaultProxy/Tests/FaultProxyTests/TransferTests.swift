@@ -115,6 +115,7 @@ extension SocketTests {
                 // tests of a root `swift test` open descriptors in this process meanwhile.
                 let ports: Set<Int> = [port, fixture.echo.address.port ?? -1]
                 let baseline = openSocketCount(touching: ports)
+                #expect(baseline >= 2, "the proxy's and the echo server's listeners are seen")
                 let threads = 20
                 let perThread = 500
                 let failures = await onThreads(threads) { _ in
