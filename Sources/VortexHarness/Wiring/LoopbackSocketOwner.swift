@@ -3,9 +3,10 @@
 // (client address, address it connected to) to the client socket's inode, /proc/<pid>/fd says
 // which process holds `socket:[inode]`, and the ppid chain (/proc/<pid>/stat) leads to a
 // replica's root process or not. ProxyNetwork uses it as FaultProxy's connection classifier, so
-// that isolating a replica also cuts the connections it opened. The run has its own pid and net
-// namespaces, so the tables are small; still, every scan is bounded. An owner outside every
-// replica's process tree (the driver, vortex itself, a process that already exited) is nil.
+// that isolating a replica also cuts the connections it opened (the netem backend reads the same
+// tables through ReplicaOutgoingPorts). The run has its own pid and net namespaces, so the tables
+// are small; still, every scan is bounded. An owner outside every replica's process tree (the
+// driver, vortex itself, a process that already exited) is nil.
 
 import Foundation
 import NIOCore
@@ -79,12 +80,19 @@ struct TCPEndpoint: Sendable, Hashable, CustomStringConvertible {
 struct ProcNetTCPRow: Sendable, Hashable {
     let local: TCPEndpoint
     let remote: TCPEndpoint
+    /// The TCP state as the table writes it (`ProcNetTCP.listenState`, `establishedState`, …).
+    let state: UInt8
     /// The socket's inode; 0 for sockets no process holds (e.g. TIME_WAIT).
     let inode: UInt64
 }
 
 /// The parser of the kernel's TCP socket tables.
 enum ProcNetTCP {
+    /// The kernel's TCP_ESTABLISHED, TCP_SYN_SENT and TCP_LISTEN (include/net/tcp_states.h).
+    static let establishedState: UInt8 = 0x01
+    static let synSentState: UInt8 = 0x02
+    static let listenState: UInt8 = 0x0A
+
     /// The rows of a table's text (only those whose local port is `localPort`, when given); the
     /// header and malformed lines are skipped.
     static func parse(_ text: String, localPort: Int? = nil) -> [ProcNetTCPRow] {
@@ -105,9 +113,10 @@ enum ProcNetTCP {
             guard fields.count > 9,
                 let local = TCPEndpoint(procNetHex: fields[1]),
                 let remote = TCPEndpoint(procNetHex: fields[2]),
+                let state = UInt8(fields[3], radix: 16),
                 let inode = UInt64(fields[9])
             else { continue }
-            rows.append(ProcNetTCPRow(local: local, remote: remote, inode: inode))
+            rows.append(ProcNetTCPRow(local: local, remote: remote, state: state, inode: inode))
         }
         return rows
     }
@@ -205,13 +214,13 @@ enum LoopbackSocketOwner {
         return Int32(fields[1])
     }
 
-    private static func parentProcessID(of processID: Int32, procPath: String) -> Int32? {
+    static func parentProcessID(of processID: Int32, procPath: String) -> Int32? {
         guard let text = readProcFile("\(procPath)/\(processID)/stat") else { return nil }
         return parentProcessID(statText: text)
     }
 
     /// The replica whose root is `processID` or one of its ancestors.
-    private static func replicaAncestor(
+    static func replicaAncestor(
         of processID: Int32,
         parents: [Int32: Int32],
         replicaOfRoot: [Int32: Int]
@@ -228,7 +237,7 @@ enum LoopbackSocketOwner {
     }
 
     /// The numeric entries of /proc (processes, not threads), at most `processCountMax`.
-    private static func processIDs(procPath: String) -> [Int32] {
+    static func processIDs(procPath: String) -> [Int32] {
         directoryEntries(procPath, limit: processCountMax).compactMap { Int32($0) }
     }
 
@@ -247,7 +256,7 @@ enum LoopbackSocketOwner {
     }
 
     /// The names in a directory other than `.` and `..`, at most `limit` of them.
-    private static func directoryEntries(_ path: String, limit: Int) -> [String] {
+    static func directoryEntries(_ path: String, limit: Int) -> [String] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var names: [String] = []
