@@ -26,11 +26,13 @@ final class LoopbackSocket: @unchecked Sendable {
         self.fd = fd
     }
 
-    /// A socket listening on 127.0.0.1 with an ephemeral port.
-    static func listening() throws -> LoopbackSocket {
+    /// A socket listening on 127.0.0.1:`port` (0: an ephemeral port).
+    static func listening(port: Int = 0) throws -> LoopbackSocket {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LoopbackSocketFailure(operation: "socket", code: errno) }
-        var address = loopback(port: 0)
+        var reuse: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = loopback(port: port)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -92,7 +94,8 @@ final class LoopbackSocket: @unchecked Sendable {
         return TCPEndpoint(address: bytes, port: Int(UInt16(bigEndian: address.sin_port)))
     }
 
-    /// Accepts one connection; nil once the listener is shut down.
+    /// Accepts one connection; nil once the listener is shut down (or after the receive
+    /// timeout, when one is set).
     func accept() -> LoopbackSocket? {
         let client = Glibc.accept(fd, nil, nil)
         return client >= 0 ? LoopbackSocket(fd: client) : nil

@@ -2,9 +2,21 @@
 // configured over netlink (Netem). Every replica is one target of the shaper (an HTB class fed by
 // u32 filters on its ports, as source or destination); cluster-wide delay, corruption and loss
 // are netem parameters on every replica's target, and an isolated replica's target drops
-// everything. The isolated replica's target is number 1 so its filters match first.
+// everything.
+//
+// Replicas connect to each other's real ports directly, so the isolated replica's real ports
+// catch the connections to it, not those it opened: these run from an ephemeral port of its own.
+// Given the replicas' root pids, the isolated replica's target also matches the local port of
+// every connection its process tree holds to another replica's real port (ReplicaOutgoingPorts),
+// found when the isolation is applied and then by a refresh every `refreshInterval` while it
+// lasts. A connection the isolated replica opens during the isolation exchanges packets until the
+// next refresh sees it (its handshake and up to one interval of traffic). A refresh that finds
+// other ports builds the new filters on the other of two isolation targets (1 and 2, matched
+// before the cluster-wide targets 3…) and then removes the old one, so no packet of the isolated
+// replica passes in between and the other targets are not touched.
 
 import Netem
+import Synchronization
 
 /// Network faults through netem on the namespace's `lo`.
 final class NetemNetwork: NetworkFaultBackend, Sendable {
@@ -14,11 +26,41 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         loss: true,
         isolation: true
     )
+    /// How often an active isolation rescans the isolated replica's outgoing connections.
+    static let refreshInterval: Duration = .milliseconds(20)
+    /// Most refresh rounds of one isolation (20 ms × 2^22 ≈ 23 hours).
+    static let refreshRoundsMax = 1 << 22
+    /// Most outgoing ports one isolation matches (a replica holds a few per peer).
+    static let outgoingPortsMax = 512
+    /// The two targets an isolation alternates between; the cluster-wide targets follow.
+    private static let isolationTargets: (UInt16, UInt16) = (1, 2)
+    private static let firstClusterTarget: UInt16 = 3
+
+    private struct State {
+        var faults = NetworkFaults.healed
+        /// The target holding the active isolation's filters.
+        var isolationTarget = NetemNetwork.isolationTargets.0
+        /// The outgoing ports the isolation's filters match.
+        var outgoingPorts: Set<UInt16> = []
+        /// Bumped by every apply and by stop: a refresh of an older generation does nothing.
+        var generation = 0
+        var refresh: Task<Void, Never>?
+        var stopped = false
+    }
+
     private let shaper: LinkShaper
     private let replicaPorts: [[UInt16]]
+    private let replicaProcessIDs: (@Sendable () -> [Int: Int32])?
+    private let state = Mutex(State())
 
     /// Opens the shaper on `lo`; throws a one-line error when the kernel has no netem.
-    init(layout: ClusterLayout) throws {
+    /// - Parameter replicaProcessIDs: The root process id of each running replica (index → pid);
+    ///   with it an isolation also cuts the connections the isolated replica opened, without it
+    ///   only the connections to the isolated replica's ports.
+    init(
+        layout: ClusterLayout,
+        replicaProcessIDs: (@Sendable () -> [Int: Int32])? = nil
+    ) throws {
         let socket = try RouteSocket(namespace: .current)
         let link = try socket.link(named: "lo")
         let support = try KernelSupport.probe(socket: socket, link: link)
@@ -27,33 +69,163 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         self.replicaPorts = (0..<layout.replicaCount).map { replica in
             layout.portNames.map { UInt16(layout.realPort($0, replica: replica)) }
         }
+        self.replicaProcessIDs = replicaProcessIDs
+    }
+
+    /// The shaper's targets and their matches (what the kernel was told).
+    var targets: [UInt16: [PacketMatch]] {
+        shaper.targets
+    }
+
+    /// The outgoing ports the active isolation matches (empty without an isolation).
+    var isolatedOutgoingPorts: Set<UInt16> {
+        state.withLock { $0.outgoingPorts }
     }
 
     func apply(_ faults: NetworkFaults) async throws {
-        try shaper.removeAll()
-        guard !faults.isHealed else { return }
+        await stopRefresh()
+        var scan: Scan?
+        let outgoing = faults.isolatedReplica.map { outgoingPorts(of: $0, last: &scan) } ?? []
+        let generation = try state.withLock { state throws(NetemError) -> Int? in
+            guard !state.stopped else { return nil }
+            state.generation += 1
+            state.faults = faults
+            state.isolationTarget = Self.isolationTargets.0
+            state.outgoingPorts = faults.isolatedReplica == nil ? [] : outgoing
+            try shaper.removeAll()
+            guard !faults.isHealed else { return nil }
+            try setTargets(faults, outgoing: outgoing)
+            return state.generation
+        }
+        if let generation, let isolated = faults.isolatedReplica, replicaProcessIDs != nil {
+            let task = Task { [scan] in
+                await self.refresh(isolated: isolated, generation: generation, last: scan)
+            }
+            state.withLock { $0.refresh = task }
+        }
+    }
+
+    /// Heals, stops the refresh and removes every qdisc the backend added.
+    func stop() async {
+        await stopRefresh()
+        state.withLock { state in
+            state.stopped = true
+            state.generation += 1
+            state.outgoingPorts = []
+            try? shaper.removeAll()
+        }
+    }
+
+    /// Cancels the running refresh, if any, and waits for it to end.
+    private func stopRefresh() async {
+        let task = state.withLock { state in
+            state.generation += 1
+            defer { state.refresh = nil }
+            return state.refresh
+        }
+        task?.cancel()
+        await task?.value
+    }
+
+    /// The filters of `replica`'s target: its real ports and `outgoing`, each as source and
+    /// destination.
+    private func matches(of replica: Int, outgoing: Set<UInt16>) -> [PacketMatch] {
+        (replicaPorts[replica] + outgoing.sorted()).flatMap { port in
+            [PacketMatch.destinationPort(port), .sourcePort(port)]
+        }
+    }
+
+    private func setTargets(_ faults: NetworkFaults, outgoing: Set<UInt16>) throws(NetemError) {
         let cluster = NetemParameters(
             delayMs: Double(faults.delay?.delayMs ?? 0),
             jitterMs: Double(faults.delay?.jitterMs ?? 0),
             loss: .random(percent: Double(faults.lossPercent ?? 0)),
             corruptionPercent: Double(faults.corruptionPercent ?? 0)
         )
-        var nextTarget: UInt16 = 2
+        var nextTarget = Self.firstClusterTarget
         for replica in replicaPorts.indices {
-            let matches = replicaPorts[replica].flatMap { port in
-                [PacketMatch.destinationPort(port), .sourcePort(port)]
-            }
             if faults.isolatedReplica == replica {
-                try shaper.setTargetNetem(.dropEverything, target: 1, matching: matches)
+                try shaper.setTargetNetem(
+                    .dropEverything,
+                    target: Self.isolationTargets.0,
+                    matching: matches(of: replica, outgoing: outgoing)
+                )
             } else if faults.hasClusterWideFaults {
-                try shaper.setTargetNetem(cluster, target: nextTarget, matching: matches)
+                try shaper.setTargetNetem(
+                    cluster,
+                    target: nextTarget,
+                    matching: matches(of: replica, outgoing: [])
+                )
                 nextTarget += 1
             }
         }
     }
 
-    /// Removes every qdisc the backend added.
-    func stop() {
-        try? shaper.removeAll()
+    /// The last scan of a refresh: while the connected sockets and the root stay the same, so
+    /// do the ports, and the processes' descriptors need no new look.
+    private struct Scan: Equatable {
+        var root: Int32?
+        var sockets: [UInt64: Int]
+        var ports: Set<UInt16>
+    }
+
+    /// The local ports of the connections `replica`'s process tree holds to the other replicas'
+    /// real ports (at most `outgoingPortsMax`); empty without the replicas' pids or when
+    /// `replica` does not run. `last` is the previous scan of a refresh, then this one.
+    private func outgoingPorts(of replica: Int, last: inout Scan?) -> Set<UInt16> {
+        let root = replicaProcessIDs?()[replica]
+        var remotePorts: Set<Int> = []
+        for other in replicaPorts.indices where other != replica {
+            remotePorts.formUnion(replicaPorts[other].map(Int.init))
+        }
+        let sockets =
+            root == nil ? [:] : LoopbackSocketOwner.connectedSockets(remotePorts: remotePorts)
+        if let last, last.root == root, last.sockets == sockets {
+            return last.ports
+        }
+        var ports: Set<UInt16> = []
+        if let root {
+            let found = LoopbackSocketOwner.ports(of: sockets, heldByTreeOf: root)
+            ports = Set(found.sorted().prefix(Self.outgoingPortsMax).map { UInt16($0) })
+        }
+        last = Scan(root: root, sockets: sockets, ports: ports)
+        return ports
+    }
+
+    /// While the isolation of generation `generation` lasts: rescans `isolated`'s outgoing
+    /// connections every `refreshInterval` and moves the isolation to the other isolation target
+    /// when they changed.
+    private func refresh(isolated: Int, generation: Int, last: Scan?) async {
+        var last = last
+        for _ in 0..<Self.refreshRoundsMax {
+            do {
+                try await Task.sleep(for: Self.refreshInterval)
+            } catch {
+                return
+            }
+            let outgoing = outgoingPorts(of: isolated, last: &last)
+            let current = state.withLock { state -> Bool in
+                guard state.generation == generation else { return false }
+                guard outgoing != state.outgoingPorts else { return true }
+                let (first, second) = Self.isolationTargets
+                let next = state.isolationTarget == first ? second : first
+                do {
+                    try shaper.setTargetNetem(
+                        .dropEverything,
+                        target: next,
+                        matching: matches(of: isolated, outgoing: outgoing)
+                    )
+                } catch {
+                    return true  // The old filters stay; the next round tries again.
+                }
+                // Should the removal fail, the old target drops a subset of what the new one
+                // drops, until the next change replaces its filters.
+                try? shaper.removeTarget(state.isolationTarget)
+                state.isolationTarget = next
+                state.outgoingPorts = outgoing
+                return true
+            }
+            guard current else { return }
+        }
     }
 }

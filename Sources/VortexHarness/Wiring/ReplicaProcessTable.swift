@@ -1,7 +1,8 @@
 // The OS process id of every running replica, kept current from the supervision tree's events:
 // a replica's `started` event records its pid, its `exited` event removes it. The proxy backend
-// reads it to tell which replica opened a connection (LoopbackSocketOwner), so that isolating a
-// replica also cuts the connections it opened. The handler runs as the event is emitted, moments
+// reads it to tell which replica opened a connection (LoopbackSocketOwner), the netem backend to
+// find the ports of the connections an isolated replica opened (ReplicaOutgoingPorts), so that
+// isolating a replica also cuts the connections it opened. The handler runs as the event is emitted, moments
 // after the spawn and long before a real replica has started up and connected anywhere; a
 // connection accepted before its replica's pid is recorded would count as of no replica.
 

@@ -151,7 +151,10 @@ public enum RunLauncher {
             )
         case .netem:
             do {
-                return try NetemNetwork(layout: configuration.layout)
+                return try NetemNetwork(
+                    layout: configuration.layout,
+                    replicaProcessIDs: { replicaProcesses.current }
+                )
             } catch {
                 let reason = "\(error)"
                 let fix =
