@@ -37,7 +37,6 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
     private static let firstClusterTarget: UInt16 = 3
 
     private struct State {
-        var faults = NetworkFaults.healed
         /// The target holding the active isolation's filters.
         var isolationTarget = NetemNetwork.isolationTargets.0
         /// The outgoing ports the isolation's filters match.
@@ -89,12 +88,12 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         let generation = try state.withLock { state throws(NetemError) -> Int? in
             guard !state.stopped else { return nil }
             state.generation += 1
-            state.faults = faults
             state.isolationTarget = Self.isolationTargets.0
-            state.outgoingPorts = faults.isolatedReplica == nil ? [] : outgoing
+            state.outgoingPorts = []
             try shaper.removeAll()
             guard !faults.isHealed else { return nil }
             try setTargets(faults, outgoing: outgoing)
+            state.outgoingPorts = outgoing
             return state.generation
         }
         if let generation, let isolated = faults.isolatedReplica, replicaProcessIDs != nil {
