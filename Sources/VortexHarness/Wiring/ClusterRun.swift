@@ -113,7 +113,7 @@ final class ClusterRun: Sendable {
                     try await self.network?.start()
                     context.reportReady()
                     await Self.waitForCancellation()
-                    self.logProxyCounters()
+                    self.logNetworkCounters()
                     await self.network?.stop()
                 },
                 .supervisor(
@@ -136,9 +136,17 @@ final class ClusterRun: Sendable {
         )
     }
 
-    /// Writes each proxy's counters to vortex.log (debug), e.g. how many connections an
-    /// isolated replica had opened were cut.
-    private func logProxyCounters() {
+    /// Writes the network backend's counters to vortex.log (debug): each proxy's (e.g. how many
+    /// connections an isolated replica had opened were cut), or for netem how many such
+    /// connections isolations matched.
+    private func logNetworkCounters() {
+        if let netem = network as? NetemNetwork {
+            log.log(
+                .debug,
+                "network",
+                "netem: isolations matched \(netem.outgoingPortsMatched) outgoing connection ports"
+            )
+        }
         guard let proxies = network as? ProxyNetwork else { return }
         for (endpoint, counters) in proxies.counters() {
             log.log(

@@ -41,6 +41,9 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         var isolationTarget = NetemNetwork.isolationTargets.0
         /// The outgoing ports the isolation's filters match.
         var outgoingPorts: Set<UInt16> = []
+        /// Outgoing ports matched over the whole run, each counted when an isolation first
+        /// matched it (the connections isolations cut that the replica had opened).
+        var outgoingPortsMatched = 0
         /// Bumped by every apply and by stop: a refresh of an older generation does nothing.
         var generation = 0
         var refresh: Task<Void, Never>?
@@ -81,6 +84,11 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         state.withLock { $0.outgoingPorts }
     }
 
+    /// How many outgoing connection ports isolations matched over the run.
+    var outgoingPortsMatched: Int {
+        state.withLock { $0.outgoingPortsMatched }
+    }
+
     func apply(_ faults: NetworkFaults) async throws {
         await stopRefresh()
         var scan: Scan?
@@ -94,6 +102,7 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
             guard !faults.isHealed else { return nil }
             try setTargets(faults, outgoing: outgoing)
             state.outgoingPorts = outgoing
+            state.outgoingPortsMatched += outgoing.count
             return state.generation
         }
         if let generation, let isolated = faults.isolatedReplica, replicaProcessIDs != nil {
@@ -221,6 +230,7 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
                 // drops, until the next change replaces its filters.
                 try? shaper.removeTarget(state.isolationTarget)
                 state.isolationTarget = next
+                state.outgoingPortsMatched += outgoing.subtracting(state.outgoingPorts).count
                 state.outgoingPorts = outgoing
                 return true
             }
