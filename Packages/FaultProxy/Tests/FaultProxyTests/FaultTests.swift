@@ -117,11 +117,7 @@ extension SocketTests {
                 socket.setReceiveTimeout(milliseconds: 0)
                 try await proxy.setFaults(.none)
                 let failures = await onThreads(1) { _ in
-                    let echoed = try socket.receive(exactly: data.count)
-                    guard echoed == data else { throw TransferMismatch(connection: 0, offset: 0) }
-                    guard try socket.receive(upTo: 1).isEmpty else {
-                        throw TransferMismatch(connection: 0, offset: data.count)
-                    }
+                    try socket.receiveExactlyThenEnd(data)
                 }
                 #expect(failures == [])
                 #expect(await writer.value == [])

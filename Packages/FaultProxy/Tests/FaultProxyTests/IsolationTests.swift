@@ -136,12 +136,7 @@ extension SocketTests {
                 socket.shutdownWrite()
                 let failures = await onThreads(1) { _ in
                     socket.setReceiveTimeout(milliseconds: 10_000)
-                    guard try socket.receive(exactly: data.count) == data else {
-                        throw TransferMismatch(connection: 0, offset: 0)
-                    }
-                    guard try socket.receive(upTo: 1).isEmpty else {
-                        throw TransferMismatch(connection: 0, offset: data.count)
-                    }
+                    try socket.receiveExactlyThenEnd(data)
                 }
                 #expect(failures == [])
             }

@@ -153,11 +153,7 @@ extension SocketTests {
                 socket.shutdownWrite()
                 // The echo server only closes after it read EOF, which must come after the data.
                 let failures = await onThreads(1) { _ in
-                    let echoed = try socket.receive(exactly: data.count)
-                    guard echoed == data else { throw TransferMismatch(connection: 0, offset: 0) }
-                    guard try socket.receive(upTo: 1).isEmpty else {
-                        throw TransferMismatch(connection: 0, offset: data.count)
-                    }
+                    try socket.receiveExactlyThenEnd(data)
                 }
                 #expect(failures == [])
             }
@@ -191,12 +187,7 @@ extension SocketTests {
                 }
                 defer { proxied.close() }
                 proxied.setReceiveTimeout(milliseconds: 10_000)
-                guard try proxied.receive(exactly: data.count) == data else {
-                    throw TransferMismatch(connection: 0, offset: 0)
-                }
-                guard try proxied.receive(upTo: 1).isEmpty else {
-                    throw TransferMismatch(connection: 0, offset: data.count)
-                }
+                try proxied.receiveExactlyThenEnd(data)
             }
             #expect(failures == [])
             await proxy.stop()

@@ -101,6 +101,18 @@ func echoTransfer(
     }
 }
 
+extension BlockingSocket {
+    /// Receives exactly `expected`, then end of stream; otherwise throws `TransferMismatch`.
+    func receiveExactlyThenEnd(_ expected: [UInt8], connection: Int = 0) throws {
+        guard try receive(exactly: expected.count) == expected else {
+            throw TransferMismatch(connection: connection, offset: 0)
+        }
+        guard try receive(upTo: 1).isEmpty else {
+            throw TransferMismatch(connection: connection, offset: expected.count)
+        }
+    }
+}
+
 struct TransferMismatch: Error, CustomStringConvertible {
     let connection: Int
     let offset: Int
