@@ -25,7 +25,9 @@ struct HarnessBadInput: Sendable, CustomStringConvertible {
     }
 }
 
-private let goodTarget = """
+/// A valid custom target file; the bad-input rows (here and in ReliabilityBadInputTests) each
+/// break one thing in it.
+let validTargetFileText = """
     name = "custom"
     ports = ["peer", "client"]
     proxied-ports = ["peer"]
@@ -89,7 +91,11 @@ let harnessBadInputs: [HarnessBadInput] = [
         o.faultWeights = ["corrupt=2"]
     },
     .init("target corruptible port not proxied", "corruptible port 'client'") { o, _, s in
-        o.target = try targetFile(s, "t.toml", "corruptible-ports = [\"client\"]\n" + goodTarget)
+        o.target = try targetFile(
+            s,
+            "t.toml",
+            "corruptible-ports = [\"client\"]\n" + validTargetFileText
+        )
     },
     .init("all weights zero", "every fault weight is 0") { o, _, _ in
         o.faults = "none"
@@ -127,14 +133,14 @@ let harnessBadInputs: [HarnessBadInput] = [
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(of: "name = \"custom\"\n", with: "")
+            validTargetFileText.replacingOccurrences(of: "name = \"custom\"\n", with: "")
         )
     },
     .init("target missing start", "missing field 'replica.start'") { o, _, s in
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(
+            validTargetFileText.replacingOccurrences(
                 of: "start = [\"/bin/sleep\", \"{port.peer}\"]\n",
                 with: ""
             )
@@ -144,64 +150,68 @@ let harnessBadInputs: [HarnessBadInput] = [
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(of: "{port.peer}", with: "{prot.peer}")
+            validTargetFileText.replacingOccurrences(of: "{port.peer}", with: "{prot.peer}")
         )
     },
     .init("target unknown port in placeholder", "unknown placeholder {port.raft}") { o, _, s in
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(of: "{port.peer}", with: "{port.raft}")
+            validTargetFileText.replacingOccurrences(of: "{port.peer}", with: "{port.raft}")
         )
     },
     .init("target unclosed brace", "unclosed '{'") { o, _, s in
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(of: "{port.peer}", with: "{port.peer")
+            validTargetFileText.replacingOccurrences(of: "{port.peer}", with: "{port.peer")
         )
     },
     .init("target proxied ports empty", "proxied-ports is empty") { o, _, s in
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(of: "[\"peer\"]", with: "[]")
+            validTargetFileText.replacingOccurrences(of: "[\"peer\"]", with: "[]")
         )
     },
     .init("target proxied port undeclared", "proxied port 'raft'") { o, _, s in
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(
+            validTargetFileText.replacingOccurrences(
                 of: "proxied-ports = [\"peer\"]",
                 with: "proxied-ports = [\"raft\"]"
             )
         )
     },
     .init("target unknown field", "unknown field 'replicas'") { o, _, s in
-        o.target = try targetFile(s, "t.toml", "replicas = 3\n" + goodTarget)
+        o.target = try targetFile(s, "t.toml", "replicas = 3\n" + validTargetFileText)
     },
     .init("target wrong type", "'ports' must be a list of strings, found a string") { o, _, s in
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(
+            validTargetFileText.replacingOccurrences(
                 of: "ports = [\"peer\", \"client\"]",
                 with: "ports = \"peer\""
             )
         )
     },
     .init("target bad startup grace", "startup-grace '5' needs a unit") { o, _, s in
-        o.target = try targetFile(s, "t.toml", "startup-grace = \"5\"\n" + goodTarget)
+        o.target = try targetFile(s, "t.toml", "startup-grace = \"5\"\n" + validTargetFileText)
     },
     .init("target events out of range", "max-events-per-request 9000") { o, _, s in
-        o.target = try targetFile(s, "t.toml", "max-events-per-request = 9000\n" + goodTarget)
+        o.target = try targetFile(
+            s,
+            "t.toml",
+            "max-events-per-request = 9000\n" + validTargetFileText
+        )
     },
     .init("target driver per-replica placeholder", "driver.command uses {replica}") { o, _, s in
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(
+            validTargetFileText.replacingOccurrences(
                 of: "command = \"/bin/cat\"",
                 with: "command = \"/bin/cat {replica}\""
             )
@@ -214,7 +224,7 @@ let harnessBadInputs: [HarnessBadInput] = [
         o.target = try targetFile(
             s,
             "t.toml",
-            goodTarget.replacingOccurrences(of: "/bin/sleep", with: "/no/such/server")
+            validTargetFileText.replacingOccurrences(of: "/bin/sleep", with: "/no/such/server")
         )
     },
     .init("tigerbeetle without executable", "needs --tigerbeetle-executable") { o, _, _ in

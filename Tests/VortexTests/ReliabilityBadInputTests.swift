@@ -67,18 +67,6 @@ private func write(_ trial: TrialDirectory, _ name: String, _ text: String) thro
     return file
 }
 
-/// A valid target file; rows break one thing in it.
-private let validTarget = """
-    name = "custom"
-    ports = ["peer", "client"]
-    proxied-ports = ["peer"]
-    [replica]
-    start = ["/bin/sleep", "{port.peer}"]
-    [driver]
-    command = "/bin/cat"
-    addresses-port = "client"
-    """
-
 private func target(_ name: String, _ fragment: String, _ text: String) -> CLIBadInput {
     CLIBadInput(name, fragment) { trial in
         let file = try write(trial, name.replacingOccurrences(of: " ", with: "-") + ".toml", text)
@@ -123,7 +111,7 @@ let cliBadInputs: [CLIBadInput] = [
         ])
     },
     CLIBadInput("target file unreadable", "cannot be read") { trial in
-        let file = try write(trial, "secret.toml", validTarget)
+        let file = try write(trial, "secret.toml", validTargetFileText)
         try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: file)
         // The unprivileged user must reach the file, the binary and the trial directory.
         try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: trial.path)
@@ -144,7 +132,7 @@ let cliBadInputs: [CLIBadInput] = [
     target(
         "target missing field",
         "missing field 'replica.start'",
-        validTarget.replacingOccurrences(
+        validTargetFileText.replacingOccurrences(
             of: "start = [\"/bin/sleep\", \"{port.peer}\"]\n",
             with: ""
         )
@@ -152,12 +140,12 @@ let cliBadInputs: [CLIBadInput] = [
     target(
         "target unknown placeholder",
         "unknown placeholder {replica-port}",
-        validTarget.replacingOccurrences(of: "{port.peer}", with: "{replica-port}")
+        validTargetFileText.replacingOccurrences(of: "{port.peer}", with: "{replica-port}")
     ),
     target(
         "target proxied ports empty",
         "proxied-ports is empty",
-        validTarget.replacingOccurrences(of: "[\"peer\"]", with: "[]")
+        validTargetFileText.replacingOccurrences(of: "[\"peer\"]", with: "[]")
     ),
     CLIBadInput("target file of unknown kind", "target.json") { trial in
         let file = try write(trial, "target.json", "{}")
@@ -339,11 +327,11 @@ let cliBadInputs: [CLIBadInput] = [
             arguments =
                 [
                     "--reuid", "65534", "--regid", "65534", "--clear-groups",
-                    ReliabilityBinary.vortex,
+                    HarnessCLI.executable,
                 ]
                 + arguments
         } else {
-            process.executableURL = URL(fileURLWithPath: ReliabilityBinary.vortex)
+            process.executableURL = URL(fileURLWithPath: HarnessCLI.executable)
         }
         process.arguments = arguments
         process.environment = trial.environment(["PATH": path])
@@ -378,7 +366,7 @@ let cliBadInputs: [CLIBadInput] = [
     @Test func netemOnAKernelWithoutNetemIsABadInput() async throws {
         // Only meaningful where the kernel lacks sch_netem; `vortex netem-check` says which.
         let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: ReliabilityBinary.vortex)
+        probe.executableURL = URL(fileURLWithPath: HarnessCLI.executable)
         probe.arguments = ["netem-check"]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice

@@ -10,6 +10,8 @@
 
 import Foundation
 import Testing
+import VortexHarness
+import Workload
 
 /// When in a run the signal is sent.
 enum InterruptPhase: String, CaseIterable, Sendable {
@@ -45,7 +47,7 @@ struct InterruptTrial: Sendable, CustomStringConvertible {
 
     /// The trials: `perCell` for each signal and phase, with delays drawn from `seed`.
     static func plan(perCell: Int, seed: UInt64) -> [InterruptTrial] {
-        var generator = SplitMix(seed: seed)
+        var generator = VortexRandom(seed: seed)
         var trials: [InterruptTrial] = []
         for signal in [SIGINT, SIGTERM, SIGKILL] {
             for phase in InterruptPhase.allCases {
@@ -59,25 +61,12 @@ struct InterruptTrial: Sendable, CustomStringConvertible {
                     var range = baseRange
                     // Every other start-up trial lands in the relaunch (first 150 ms).
                     if phase == .startup && trials.count % 2 == 1 { range = 20...150 }
-                    let delay = range.lowerBound + Int(generator.next() % UInt64(range.count))
+                    let delay = generator.uniform(in: range)
                     trials.append(InterruptTrial(signal: signal, phase: phase, delayMs: delay))
                 }
             }
         }
         return trials
-    }
-}
-
-/// A seeded generator for trial timings (reproducible with the same seed).
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
@@ -126,7 +115,7 @@ struct ReliabilityInterruptTests {
             let directory = try TrialDirectory("early")
             defer { directory.remove() }
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: ReliabilityBinary.vortex)
+            process.executableURL = URL(fileURLWithPath: HarnessCLI.executable)
             process.arguments = [
                 "run", "--target", "etcd", "--faults", "proxy", "--replica-count", "3",
                 "--test-duration", "2s", "--seed", "1", "--output", directory.output,
@@ -161,19 +150,11 @@ struct ReliabilityInterruptTests {
         var outcome = InterruptOutcome()
         let hostBefore = HostNetworkState.read()
         let temporaryBefore = TemporarySnapshot.take()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ReliabilityBinary.vortex)
-        process.arguments = [
+        let process = directory.vortexProcess([
             "run", "--target", "etcd", "--faults", "proxy", "--replica-count", "3",
             "--test-duration", "\(InterruptTrial.testDurationMs)ms", "--seed", "\(trial.delayMs)",
             "--output", directory.output,
-        ]
-        process.environment = directory.environment()
-        _ = FileManager.default.createFile(atPath: directory.standardOutput, contents: nil)
-        _ = FileManager.default.createFile(atPath: directory.standardError, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: directory.standardOutput)
-        process.standardError = FileHandle(forWritingAtPath: directory.standardError)
-        process.standardInput = FileHandle.nullDevice
+        ])
         let started = ContinuousClock.now
         try process.run()
         let outer = process.processIdentifier

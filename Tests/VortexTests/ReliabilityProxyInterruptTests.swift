@@ -9,6 +9,8 @@
 import Foundation
 import Synchronization
 import Testing
+import VortexHarness
+import Workload
 
 /// A count shared between threads.
 final class SharedCount: Sendable {
@@ -135,12 +137,12 @@ struct ReliabilityProxyInterruptTests {
     @Test(.timeLimit(.minutes(15)))
     func interruptedProxyClosesEverything() async throws {
         let perSignal = ReliabilityReport.count("VORTEX_PROXY_INTERRUPT_TRIALS", default: 2)
-        var random = SplitMix(seed: 7_919)
+        var random = VortexRandom(seed: 7_919)
         let echo = try EchoListener()
         defer { echo.stop() }
         for signal in [SIGINT, SIGTERM, SIGKILL] {
             for _ in 0..<perSignal {
-                let delayMs = Int(random.next() % 60)
+                let delayMs = random.uniform(in: 0...59)
                 let problems = try await trial(signal: signal, delayMs: delayMs, echo: echo)
                 let name = signal == SIGINT ? "SIGINT" : signal == SIGTERM ? "SIGTERM" : "SIGKILL"
                 ReliabilityReport.append(
@@ -160,18 +162,10 @@ struct ReliabilityProxyInterruptTests {
         var problems: [String] = []
         let hostBefore = HostNetworkState.read()
         let temporaryBefore = TemporarySnapshot.take()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ReliabilityBinary.vortex)
-        process.arguments = [
+        let process = directory.vortexProcess([
             "proxy", "--upstream", "127.0.0.1:\(echo.port)", "--delay", "5ms", "--jitter", "3ms",
             "--bandwidth", "4MB/s", "--seed", "\(delayMs)",
-        ]
-        process.environment = directory.environment()
-        _ = FileManager.default.createFile(atPath: directory.standardOutput, contents: nil)
-        _ = FileManager.default.createFile(atPath: directory.standardError, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: directory.standardOutput)
-        process.standardError = FileHandle(forWritingAtPath: directory.standardError)
-        process.standardInput = FileHandle.nullDevice
+        ])
         try process.run()
         defer { directory.remove() }
         guard let port = try await listeningPort(directory, process) else {

@@ -1,28 +1,11 @@
-// Shared pieces of the reliability tests: the built `vortex`, a private directory per trial
-// (output, TMPDIR, captured output), and the leak checks run after each trial: processes of the
+// Shared pieces of the reliability tests: a private directory per trial (output, TMPDIR, captured
+// output) that the built `vortex` runs in, and the leak checks run after each trial: processes of the
 // trial (found by its output directory in a command line, its marker in an environment, or its
 // pid namespace), host network namespaces and loopback qdiscs, and stray temporary files. Only
 // processes that belong to the trial are ever counted or killed.
 
 import Foundation
 import Testing
-
-/// The built `vortex` next to the test runner.
-enum ReliabilityBinary {
-    static var vortex: String {
-        let runner =
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
-            ?? CommandLine.arguments[0]
-        var directory = URL(fileURLWithPath: runner).deletingLastPathComponent()
-        // The runner may sit inside an .xctest bundle folder.
-        while !FileManager.default.fileExists(atPath: directory.path + "/vortex")
-            && directory.path != "/"
-        {
-            directory.deleteLastPathComponent()
-        }
-        return directory.path + "/vortex"
-    }
-}
 
 /// A private directory for one trial: `out` (never created here), `tmp` (the trial's TMPDIR),
 /// and files for standard output and error. The marker names the trial in environments.
@@ -45,6 +28,21 @@ struct TrialDirectory {
     var standardError: String { path + "/stderr" }
 
     /// The environment of a trial's vortex: ours, plus its TMPDIR and marker.
+    /// The built `vortex` with `arguments`, not yet started: the trial's environment, standard
+    /// output and error into this directory's files, standard input empty.
+    func vortexProcess(_ arguments: [String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HarnessCLI.executable)
+        process.arguments = arguments
+        process.environment = environment()
+        _ = FileManager.default.createFile(atPath: standardOutput, contents: nil)
+        _ = FileManager.default.createFile(atPath: standardError, contents: nil)
+        process.standardOutput = FileHandle(forWritingAtPath: standardOutput)
+        process.standardError = FileHandle(forWritingAtPath: standardError)
+        process.standardInput = FileHandle.nullDevice
+        return process
+    }
+
     func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["TMPDIR"] = temporary

@@ -84,10 +84,8 @@ extension SocketTests {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let upstream = try BlockingSocket.listening()
             defer { upstream.close() }
-            let proxy = try await FaultProxy.start(
-                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                upstream: try SocketAddress(ipAddress: "127.0.0.1", port: upstream.localPort),
-                seed: 1,
+            let proxy = try await startLoopbackProxy(
+                upstream: try loopbackAddress(port: upstream.localPort),
                 faults: ProxyFaults(isolatedSources: [2]),
                 classifier: Self.classifier,
                 on: group
@@ -149,10 +147,8 @@ extension SocketTests {
             }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let echo = try await EchoServer.start(on: group)
-            let proxy = try await FaultProxy.start(
-                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            let proxy = try await startLoopbackProxy(
                 upstream: echo.address,
-                seed: 1,
                 classifier: slow,
                 on: group
             )

@@ -49,10 +49,8 @@ extension SocketTests {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let upstream = try BlockingSocket.listening()
             defer { upstream.close() }
-            let proxy = try await FaultProxy.start(
-                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                upstream: try SocketAddress(ipAddress: "127.0.0.1", port: upstream.localPort),
-                seed: 1,
+            let proxy = try await startLoopbackProxy(
+                upstream: try loopbackAddress(port: upstream.localPort),
                 on: group
             )
             let client = try BlockingSocket.connect(port: proxy.port)
@@ -68,10 +66,8 @@ extension SocketTests {
 
         @Test func unreachableUpstreamClosesTheClientConnection() async throws {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let proxy = try await FaultProxy.start(
-                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            let proxy = try await startLoopbackProxy(
                 upstream: try closedPort(),
-                seed: 1,
                 on: group
             )
             let socket = try BlockingSocket.connect(port: proxy.port)
@@ -125,10 +121,8 @@ extension SocketTests {
         @Test func stopClosesEstablishedConnections() async throws {
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             let echo = try await EchoServer.start(on: group)
-            let proxy = try await FaultProxy.start(
-                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            let proxy = try await startLoopbackProxy(
                 upstream: echo.address,
-                seed: 1,
                 on: group
             )
             let socket = try Self.connectedClient(port: proxy.port)
@@ -168,10 +162,8 @@ extension SocketTests {
             let filler = try BlockingSocket.connect(port: upstream.localPort)
             defer { filler.close() }
             let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-            let proxy = try await FaultProxy.start(
-                listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                upstream: try SocketAddress(ipAddress: "127.0.0.1", port: upstream.localPort),
-                seed: 1,
+            let proxy = try await startLoopbackProxy(
+                upstream: try loopbackAddress(port: upstream.localPort),
                 on: group
             )
             let client = try BlockingSocket.connect(port: proxy.port)
@@ -197,8 +189,7 @@ extension SocketTests {
         @Test func proxiesSharingAGroupIsolateOneReplica() async throws {
             try await ProxyFixture.run { fixture in
                 let isolated = fixture.proxy
-                let other = try await FaultProxy.start(
-                    listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                let other = try await startLoopbackProxy(
                     upstream: fixture.echo.address,
                     seed: 2,
                     on: fixture.group

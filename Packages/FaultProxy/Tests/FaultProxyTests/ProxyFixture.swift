@@ -24,8 +24,7 @@ struct ProxyFixture {
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
         let echo = try await EchoServer.start(on: group)
-        let proxy = try await FaultProxy.start(
-            listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+        let proxy = try await startLoopbackProxy(
             upstream: echo.address,
             seed: seed,
             faults: faults,
@@ -47,6 +46,29 @@ struct ProxyFixture {
         await echo.stop()
         try? await group.shutdownGracefully()
     }
+}
+
+/// A proxy listening on an ephemeral port of 127.0.0.1 in front of `upstream`.
+func startLoopbackProxy(
+    upstream: SocketAddress,
+    seed: UInt64 = 1,
+    faults: ProxyFaults = .none,
+    classifier: ConnectionClassifier? = nil,
+    on group: any EventLoopGroup
+) async throws -> FaultProxy {
+    try await FaultProxy.start(
+        listen: try SocketAddress(ipAddress: "127.0.0.1", port: 0),
+        upstream: upstream,
+        seed: seed,
+        faults: faults,
+        classifier: classifier,
+        on: group
+    )
+}
+
+/// 127.0.0.1:`port`.
+func loopbackAddress(port: Int) throws -> SocketAddress {
+    try SocketAddress(ipAddress: "127.0.0.1", port: port)
 }
 
 /// Sends `bytesPerConnection` random bytes on each of `connections` connections in random-sized
