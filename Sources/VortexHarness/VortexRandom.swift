@@ -12,8 +12,7 @@ extension SeededRandom {
     /// A uniform integer in `range` (non-negative).
     public mutating func uniform(in range: ClosedRange<Int>) -> Int {
         precondition(range.lowerBound >= 0, "ranges here are non-negative")
-        let width = UInt64(range.upperBound - range.lowerBound) + 1
-        return range.lowerBound + Int(uniform(below: width))
+        return Int(uniform(in: UInt64(range.lowerBound)...UInt64(range.upperBound)))
     }
 
     /// A uniformly chosen element of `elements`.

@@ -42,7 +42,7 @@ final class ClusterRun: Sendable {
         log: RunLog,
         trace: RunTrace,
         network: (any StoppableNetwork)?,
-        replicaProcesses: ReplicaProcessTable = ReplicaProcessTable()
+        replicaProcesses: ReplicaProcessTable
     ) throws {
         self.configuration = configuration
         self.values = PlaceholderValues(configuration)
@@ -136,24 +136,10 @@ final class ClusterRun: Sendable {
         )
     }
 
-    /// Writes the network backend's counters to vortex.log (debug): each proxy's (e.g. how many
-    /// connections an isolated replica had opened were cut), or for netem how many such
-    /// connections isolations matched.
+    /// Writes what the network backend did to vortex.log (debug).
     private func logNetworkCounters() {
-        if let netem = network as? NetemNetwork {
-            log.log(
-                .debug,
-                "network",
-                "netem: isolations matched \(netem.outgoingPortsMatched) outgoing connection ports"
-            )
-        }
-        guard let proxies = network as? ProxyNetwork else { return }
-        for (endpoint, counters) in proxies.counters() {
-            log.log(
-                .debug,
-                "network",
-                "proxy \(endpoint.replica) \(endpoint.portName) :\(endpoint.listenPort): \(counters)"
-            )
+        for line in network?.counterLines() ?? [] {
+            log.log(.debug, "network", line)
         }
     }
 
@@ -229,12 +215,25 @@ protocol StoppableNetwork: NetworkFaultBackend {
     func start() async throws
     /// Heals and removes everything the backend set up.
     func stop() async
+    /// Lines for the end of the run's log: what the backend did (e.g. how many connections an
+    /// isolated replica had opened were cut).
+    func counterLines() -> [String]
 }
 
-extension ProxyNetwork: StoppableNetwork {}
+extension ProxyNetwork: StoppableNetwork {
+    func counterLines() -> [String] {
+        counters().map { endpoint, counters in
+            "proxy \(endpoint.replica) \(endpoint.portName) :\(endpoint.listenPort): \(counters)"
+        }
+    }
+}
 
 extension NetemNetwork: StoppableNetwork {
     func start() async throws {}
+
+    func counterLines() -> [String] {
+        ["netem: isolations matched \(outgoingPortsMatched) outgoing connection ports"]
+    }
 }
 
 /// `faults.jsonl`: one JSON object per fault decision, with tick and monotonic time.

@@ -38,7 +38,7 @@ final class ProxyNetwork: NetworkFaultBackend, Sendable {
         layout: ClusterLayout,
         corruptiblePorts: [String],
         seed: UInt64,
-        replicaProcessIDs: (@Sendable () -> [Int: Int32])? = nil
+        replicaProcessIDs: (@Sendable () -> [Int: Int32])?
     ) {
         self.init(
             endpoints: layout.proxies,

@@ -6,6 +6,7 @@
 // and removes the output directory after a pass unless asked to keep it.
 
 import Foundation
+import Netem
 import ProcessControl
 import Synchronization
 import Workload
@@ -143,11 +144,17 @@ public enum RunLauncher {
         case .proxy:
             var random = VortexRandom(seed: configuration.seed)
             _ = (random.next(), random.next())
+            // Telling connections apart by replica costs a /proc scan per accepted connection;
+            // only isolation needs it.
+            var replicaProcessIDs: (@Sendable () -> [Int: Int32])?
+            if configuration.faultWeights[.isolate] > 0 {
+                replicaProcessIDs = { replicaProcesses.current }
+            }
             return ProxyNetwork(
                 layout: configuration.layout,
                 corruptiblePorts: configuration.target.corruptiblePorts,
                 seed: random.next(),
-                replicaProcessIDs: { replicaProcesses.current }
+                replicaProcessIDs: replicaProcessIDs
             )
         case .netem:
             do {
@@ -156,11 +163,10 @@ public enum RunLauncher {
                     replicaProcessIDs: { replicaProcesses.current }
                 )
             } catch {
-                let reason = "\(error)"
-                let fix =
-                    reason.contains("--faults proxy")
-                    ? "" : "; use --faults proxy, or a kernel with CONFIG_NET_SCH_NETEM"
-                throw ConfigurationError("--faults netem cannot be used here: \(reason)\(fix)")
+                // A missing kernel feature's line already names its fix.
+                var fix = "; use --faults proxy, or a kernel with CONFIG_NET_SCH_NETEM"
+                if case NetemError.unsupported = error { fix = "" }
+                throw ConfigurationError("--faults netem cannot be used here: \(error)\(fix)")
             }
         }
     }

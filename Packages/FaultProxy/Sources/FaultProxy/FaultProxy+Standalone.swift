@@ -45,9 +45,4 @@ extension FaultProxy {
     public var listenEndpoint: HostAndPort {
         HostAndPort(host: listenAddress.ipAddress ?? "?", port: port)
     }
-
-    /// The upstream address as `host:port`.
-    public var upstreamEndpoint: HostAndPort {
-        HostAndPort(host: upstream.ipAddress ?? "?", port: upstream.port ?? 0)
-    }
 }
