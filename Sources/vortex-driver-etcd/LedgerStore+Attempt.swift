@@ -42,6 +42,7 @@ struct CreateAttempt: Sendable {
 
 /// A consistent view of the objects a batch touches.
 private struct AttemptBase {
+    /// The head's timestamp and the transfers read; its accounts come from `accounts`.
     var snapshot = LedgerSnapshot()
     /// The head's mod_revision (nil: no head yet, an empty ledger).
     var headRevision: Int64?
@@ -93,9 +94,7 @@ extension LedgerStore {
         var base = AttemptBase(headRevision: cache.headRevision)
         base.snapshot.lastTimestamp = cache.lastTimestamp
         for id in accountIDs {
-            let account = cache.accounts[id] ?? nil
-            base.accounts[id] = account
-            if let account { base.snapshot.accounts[id] = account }
+            base.accounts[id] = cache.accounts[id] ?? nil
         }
         return base
     }
@@ -132,7 +131,6 @@ extension LedgerStore {
             guard let account = LedgerValues.account(from: value) else {
                 throw .fatal("account \(id) in etcd is not a 128-byte Account")
             }
-            base.snapshot.accounts[id] = account
             base.accounts[id] = account
         }
         for (id, key) in transferKeys {
@@ -153,8 +151,10 @@ extension LedgerStore {
         _ newTransfers: [UInt128],
         _ compute: (LedgerSnapshot, UInt64) -> LedgerOutcome
     ) async throws(EtcdFailure) -> [CreateResult]? {
-        let timestampBase = max(base.snapshot.lastTimestamp, Self.wallClockNanoseconds())
-        let outcome = compute(base.snapshot, timestampBase)
+        var snapshot = base.snapshot
+        snapshot.accounts = base.accounts.compactMapValues { $0 }
+        let timestampBase = max(snapshot.lastTimestamp, Self.wallClockNanoseconds())
+        let outcome = compute(snapshot, timestampBase)
         precondition(outcome.results.count == attempt.count, "one result per event")
 
         var transaction = EtcdTransaction()
