@@ -7,10 +7,10 @@
 // docs/fault-proxy.md.
 
 import ArgumentParser
-import Dispatch
 import FaultProxy
 import Foundation
 import NIOCore
+import ProcessControl
 
 struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -108,6 +108,9 @@ struct ProxyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try settings()
+        // SIGINT/SIGTERM are caught from here on (synchronously installed, so none is lost
+        // while the proxy starts) and stop the proxy.
+        let signals = try? SignalWatcher([.interrupt, .terminate])
         let seed = self.seed ?? UInt64.random(in: 0...UInt64.max)
         let proxy: FaultProxy
         do {
@@ -128,30 +131,17 @@ struct ProxyCommand: AsyncParsableCommand {
             "vortex proxy: listening on \(proxy.listenEndpoint) -> \(settings.upstream)"
             + " seed=\(seed) faults: \(settings.faults)\n"
         FileHandle.standardOutput.write(Data(banner.utf8))
-        let signalName = await Self.waitForTerminationSignal()
+        var signalName = "end of signal stream"
+        if let signals {
+            for await signal in signals.signals {
+                signalName = "\(signal)"
+                break
+            }
+            signals.stop()
+        }
         await proxy.stop()
         let summary = "vortex proxy: stopped on \(signalName); \(proxy.counters)\n"
         FileHandle.standardError.write(Data(summary.utf8))
-    }
-
-    /// Waits for SIGINT or SIGTERM (their default action is disabled first) and names it.
-    private static func waitForTerminationSignal() async -> String {
-        let (names, continuation) = AsyncStream<String>.makeStream()
-        let queue = DispatchQueue(label: "vortex.proxy.signals")
-        let sources = [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")].map { number, name in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { continuation.yield(name) }
-            source.resume()
-            return source
-        }
-        defer {
-            for source in sources { source.cancel() }
-        }
-        for await name in names {
-            return name
-        }
-        return "end of signal stream"
     }
 
     /// The system's words for a failed bind or resolve, without SwiftNIO's call-site text.

@@ -83,6 +83,21 @@ static int fail(child_context *context, int step) {
     _exit(127);
 }
 
+// The termination signals a namespace relaunch forwards (outer process) and holds (inner).
+static const int termination_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+#define TERMINATION_SIGNAL_COUNT (sizeof(termination_signals) / sizeof(termination_signals[0]))
+
+// Installs `handler` for `signal_number` (restarting system calls, nothing else blocked while it
+// runs); the action it replaces goes to `previous` when given. Returns 0 or an errno value.
+static int install_handler(int signal_number, void (*handler)(int), struct sigaction *previous) {
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = handler;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    return sigaction(signal_number, &action, previous) == 0 ? 0 : errno;
+}
+
 static int child_main(void *argument) {
     child_context *context = argument;
     const cpc_spawn_options *options = context->options;
@@ -169,10 +184,9 @@ static int child_main(void *argument) {
     sigset_t mask;
     sigemptyset(&mask);
     if (options->block_termination_signals) {
-        sigaddset(&mask, SIGINT);
-        sigaddset(&mask, SIGTERM);
-        sigaddset(&mask, SIGHUP);
-        sigaddset(&mask, SIGQUIT);
+        for (unsigned index = 0; index < TERMINATION_SIGNAL_COUNT; index++) {
+            sigaddset(&mask, termination_signals[index]);
+        }
     }
     sigprocmask(SIG_SETMASK, &mask, NULL);
     execve(options->path, options->argv, options->envp);
@@ -344,7 +358,7 @@ static int forward_held_count = 0;
 static void forward_one(int pidfd, int signal_number) {
     int signal_to_send =
         __atomic_fetch_add(&forward_count, 1, __ATOMIC_SEQ_CST) == 0 ? signal_number : SIGKILL;
-    (void)syscall(SYS_pidfd_send_signal, pidfd, signal_to_send, NULL, 0);
+    (void)cpc_pidfd_send_signal(pidfd, signal_to_send);  // a system call: async-signal-safe
 }
 
 // Passes on what was held; whichever side takes the count forwards it, exactly once.
@@ -373,21 +387,15 @@ static void forward_signal(int signal_number) {
     errno = saved;
 }
 
-static const int forwarded_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-#define FORWARDED_SIGNAL_COUNT (sizeof(forwarded_signals) / sizeof(forwarded_signals[0]))
-static struct sigaction forward_saved_actions[FORWARDED_SIGNAL_COUNT];
+static struct sigaction forward_saved_actions[TERMINATION_SIGNAL_COUNT];
 static unsigned forward_saved_count = 0;
 
 int cpc_forward_signals_prepare(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = forward_signal;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
     forward_saved_count = 0;
-    for (unsigned index = 0; index < FORWARDED_SIGNAL_COUNT; index++) {
-        if (sigaction(forwarded_signals[index], &action, &forward_saved_actions[index]) != 0) {
-            int error = errno;
+    for (unsigned index = 0; index < TERMINATION_SIGNAL_COUNT; index++) {
+        int error = install_handler(termination_signals[index], forward_signal,
+                                    &forward_saved_actions[index]);
+        if (error != 0) {
             cpc_forward_signals_cancel();
             return error;
         }
@@ -398,7 +406,7 @@ int cpc_forward_signals_prepare(void) {
 
 void cpc_forward_signals_cancel(void) {
     for (unsigned index = 0; index < forward_saved_count; index++) {
-        (void)sigaction(forwarded_signals[index], &forward_saved_actions[index], NULL);
+        (void)sigaction(termination_signals[index], &forward_saved_actions[index], NULL);
     }
     forward_saved_count = 0;
     // A signal held for an inner process that never came gets its previous effect now.
@@ -465,26 +473,17 @@ void cpc_signal_pipe_set(int write_descriptor) {
 // namespace's pid 1 the process would drop them while it has no handler. They are held and
 // passed on when the program creates its SignalWatcher.
 __attribute__((constructor)) static void hold_early_termination_signals(void) {
+    // Set by Namespaces.relaunchInNewNamespacesIfNeeded (its innerMarker).
     if (getenv("PROCESS_CONTROL_INNER_NAMESPACE") == NULL) return;
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = write_signal_to_pipe;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    for (unsigned index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
-        sigaction(signals[index], &action, NULL);
+    for (unsigned index = 0; index < TERMINATION_SIGNAL_COUNT; index++) {
+        (void)install_handler(termination_signals[index], write_signal_to_pipe, NULL);
     }
 }
 
 int cpc_signal_watch(int signal_number, cpc_saved_action *previous) {
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    action.sa_handler = write_signal_to_pipe;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
     struct sigaction old;
-    if (sigaction(signal_number, &action, &old) != 0) return errno;
+    int error = install_handler(signal_number, write_signal_to_pipe, &old);
+    if (error != 0) return error;
     memcpy(previous->bytes, &old, sizeof(old));
     return 0;
 }

@@ -175,7 +175,7 @@ public final class ChildProcess: Sendable {
             if let termination = record.termination { return termination }
             usleep(1000)
         }
-        preconditionFailure("child \(pid) was reaped but its termination was never recorded")
+        preconditionFailure("child \(self.pid) was reaped but its termination was never recorded")
     }
 
     /// Waits until the child has ended and been reaped, at most `timeout`; nil when it is
@@ -308,8 +308,7 @@ public final class ChildProcess: Sendable {
         do {
             try signalTree(.terminate)
             // A stopped child would hold SIGTERM until the grace period ran out.
-            try signalTree(.continue)
-            record.setStopped(false)
+            try resume()
         } catch {
             // Already gone: the reactor reports how it ended.
         }

@@ -19,6 +19,7 @@ import Musl
 /// Namespaces, loopback and reaping for processes that supervise others (Linux).
 public enum Namespaces {
     /// Set in the inner process's environment by the relaunch (and removed at once inside).
+    /// The C shim's constructor (hold_early_termination_signals) reads the same name.
     private static let innerMarker = "PROCESS_CONTROL_INNER_NAMESPACE"
 
     nonisolated(unsafe) private static var insideRelaunch = false
@@ -67,7 +68,7 @@ public enum Namespaces {
             throw error
         }
         cpc_forward_signals_to(inner.pidfd)
-        let termination = waitBlocking(inner)
+        let termination = inner.waitBlocking()
         afterInnerExit(termination)
         exit(termination.shellStatus)
     }
@@ -91,12 +92,6 @@ public enum Namespaces {
                 blockTerminationSignals: true
             )
         )
-    }
-
-    private static func waitBlocking(_ child: ChildProcess) -> Termination {
-        // Blocks this thread in waitid: no task is involved, so this works even when called
-        // from the only thread of a one-CPU machine's cooperative pool.
-        child.waitBlocking()
     }
 
     /// The absolute path of the running executable.

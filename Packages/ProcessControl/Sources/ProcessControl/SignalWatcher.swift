@@ -19,7 +19,6 @@ import Musl
 public final class SignalWatcher: Sendable {
     private struct Installed: @unchecked Sendable {
         var saved: [(Int32, cpc_saved_action)]
-        var reader: PipeReader
         var writeDescriptor: Int32
     }
 
@@ -29,8 +28,9 @@ public final class SignalWatcher: Sendable {
 
     /// Starts watching `signals`: from now on they no longer have their previous effect.
     ///
-    /// - Throws: `invalidArgument` when another watcher is active, `ioFailed` on a failed
-    ///   pipe or sigaction.
+    /// - Throws: `invalidArgument` when another watcher is active, `ioFailed` when the signal
+    ///   pipe cannot be made. (sigaction fails only for a signal that cannot be caught, such as
+    ///   SIGKILL: a precondition.)
     public init(_ signals: [Signal]) throws(ProcessControlError) {
         guard !SignalWatcher.active.exchange(true, ordering: .acquiringAndReleasing) else {
             throw ProcessControlError(
@@ -67,7 +67,7 @@ public final class SignalWatcher: Sendable {
         // The reactor must exist before a signal can be read (it also ignores SIGPIPE).
         _ = Reactor.shared
         reader = PipeReader(descriptor: ends[0])
-        installed = Mutex(Installed(saved: saved, reader: reader, writeDescriptor: ends[1]))
+        installed = Mutex(Installed(saved: saved, writeDescriptor: ends[1]))
     }
 
     deinit {
@@ -108,7 +108,7 @@ public final class SignalWatcher: Sendable {
         }
         cpc_signal_pipe_set(-1)
         _ = close(taken.writeDescriptor)
-        taken.reader.close()
+        reader.close()
         SignalWatcher.active.store(false, ordering: .releasing)
     }
 }

@@ -233,7 +233,7 @@ final class RunningChild: Sendable {
         case .brutalKill:
             try? process.kill()
         case .timeout(let gracePeriod):
-            signalTree(.continue)
+            // terminate() sends SIGCONT after SIGTERM itself, so a paused child sees it.
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { _ = await process.terminate(gracePeriod: gracePeriod) }
                 group.addTask { if await brutal.wait() != nil { try? process.kill() } }

@@ -5,11 +5,10 @@
 // restored when the supervisor stops.
 
 import ProcessControl
-import Synchronization
 
 final class TerminationSignalWatcher: Sendable {
     private let watcher: SignalWatcher?
-    private let task: Mutex<Task<Void, Never>?>
+    private let task: Task<Void, Never>?
 
     init(_ supervisor: Supervisor, watcher given: SignalWatcher? = nil) {
         // Only one watcher per process: a nested supervisor asking too leaves it to the first.
@@ -19,24 +18,22 @@ final class TerminationSignalWatcher: Sendable {
                 ProcessControl.Signal.interrupt, ProcessControl.Signal.terminate,
             ]))
         guard let signals = watcher?.signals else {
-            task = Mutex(nil)
+            task = nil
             return
         }
-        task = Mutex(
-            Task {
-                var received = 0
-                for await signal in signals {
-                    received += 1
-                    supervisor.hub.emit(supervisor.path, .signalReceived(signal))
-                    supervisor.shutdown(signal: signal, brutally: received >= 2)
-                }
+        task = Task {
+            var received = 0
+            for await signal in signals {
+                received += 1
+                supervisor.hub.emit(supervisor.path, .signalReceived(signal))
+                supervisor.shutdown(signal: signal, brutally: received >= 2)
             }
-        )
+        }
     }
 
     /// Stops watching and restores the previous dispositions.
     func stop() {
         watcher?.stop()
-        task.withLock { $0 }?.cancel()
+        task?.cancel()
     }
 }
