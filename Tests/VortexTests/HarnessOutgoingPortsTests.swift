@@ -106,3 +106,16 @@ import Glibc
         #expect(LoopbackSocketOwner.outgoingPorts(ofTreeOf: -7, remotePorts: [port]).isEmpty)
     }
 }
+
+extension LoopbackSocketOwner {
+    /// The local ports of the connections that `root`'s process tree opened (or is opening) to
+    /// one of `remotePorts`.
+    fileprivate static func outgoingPorts(
+        ofTreeOf root: Int32,
+        remotePorts: Set<Int>,
+        procPath: String = "/proc"
+    ) -> Set<Int> {
+        let sockets = connectedSockets(remotePorts: remotePorts, procPath: procPath)
+        return ports(of: sockets, heldByTreeOf: root, procPath: procPath)
+    }
+}

@@ -80,7 +80,7 @@ struct TCPEndpoint: Sendable, Hashable, CustomStringConvertible {
 struct ProcNetTCPRow: Sendable, Hashable {
     let local: TCPEndpoint
     let remote: TCPEndpoint
-    /// The TCP state as the table writes it (`ProcNetTCP.listenState`, `establishedState`, …).
+    /// The TCP state as the table writes it (e.g. `ProcNetTCP.listenState`).
     let state: UInt8
     /// The socket's inode; 0 for sockets no process holds (e.g. TIME_WAIT).
     let inode: UInt64
@@ -88,9 +88,7 @@ struct ProcNetTCPRow: Sendable, Hashable {
 
 /// The parser of the kernel's TCP socket tables.
 enum ProcNetTCP {
-    /// The kernel's TCP_ESTABLISHED, TCP_SYN_SENT and TCP_LISTEN (include/net/tcp_states.h).
-    static let establishedState: UInt8 = 0x01
-    static let synSentState: UInt8 = 0x02
+    /// The kernel's TCP_LISTEN (include/net/tcp_states.h).
     static let listenState: UInt8 = 0x0A
 
     /// The rows of a table's text (only those whose local port is `localPort`, when given); the
@@ -102,14 +100,17 @@ enum ProcNetTCP {
         for line in text.split(separator: "\n").dropFirst() {
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout
             // inode …
+            if let portSuffix {
+                let head = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+                if head.count > 1, !head[1].hasSuffix(portSuffix) {
+                    continue
+                }
+            }
             let fields = line.split(
                 separator: " ",
                 maxSplits: 10,
                 omittingEmptySubsequences: true
             )
-            if let portSuffix, fields.count > 1, !fields[1].hasSuffix(portSuffix) {
-                continue
-            }
             guard fields.count > 9,
                 let local = TCPEndpoint(procNetHex: fields[1]),
                 let remote = TCPEndpoint(procNetHex: fields[2]),
@@ -154,23 +155,8 @@ enum LoopbackSocketOwner {
         for (replica, root) in replicaRoots {
             replicaOfRoot[root] = replica
         }
-        let processIDs = processIDs(procPath: procPath)
-        var parents: [Int32: Int32] = [:]
-        for processID in processIDs {
-            if let parent = parentProcessID(of: processID, procPath: procPath) {
-                parents[processID] = parent
-            }
-        }
-        let socketLink = "socket:[\(inode)]"
-        for processID in processIDs {
-            guard
-                let replica = replicaAncestor(
-                    of: processID,
-                    parents: parents,
-                    replicaOfRoot: replicaOfRoot
-                ),
-                holds(processID, link: socketLink, procPath: procPath)
-            else { continue }
+        for (processID, replica) in treeProcesses(replicaOfRoot, procPath: procPath)
+        where socketInodes(heldBy: processID, procPath: procPath).contains(inode) {
             return replica
         }
         return nil
@@ -178,14 +164,19 @@ enum LoopbackSocketOwner {
 
     /// The inode of the socket whose local end is `client` and remote end `server`.
     static func socketInode(client: TCPEndpoint, server: TCPEndpoint, procPath: String) -> UInt64? {
-        for table in ["net/tcp", "net/tcp6"] {
-            guard let text = readProcFile("\(procPath)/\(table)") else { continue }
+        for text in tableTexts(procPath: procPath) {
             for row in ProcNetTCP.parse(text, localPort: client.port)
             where row.inode != 0 && row.local == client && row.remote == server {
                 return row.inode
             }
         }
         return nil
+    }
+
+    /// The texts of the socket tables, IPv4 then IPv6, each read when the sequence reaches it; a
+    /// table that cannot be read is skipped.
+    static func tableTexts(procPath: String) -> some Sequence<String> {
+        ["net/tcp", "net/tcp6"].lazy.compactMap { readProcFile("\(procPath)/\($0)") }
     }
 
     /// The whole text of a /proc file, up to `procFileBytesMax`. (Foundation's
@@ -241,18 +232,41 @@ enum LoopbackSocketOwner {
         directoryEntries(procPath, limit: processCountMax).compactMap { Int32($0) }
     }
 
-    /// Whether one of `processID`'s descriptors links to `link`.
-    private static func holds(_ processID: Int32, link: String, procPath: String) -> Bool {
-        let directory = "\(procPath)/\(processID)/fd"
-        for descriptor in directoryEntries(directory, limit: descriptorCountMax) {
-            let target = try? FileManager.default.destinationOfSymbolicLink(
-                atPath: "\(directory)/\(descriptor)"
-            )
-            if target == link {
-                return true
+    /// The processes (of the first `processCountMax` in /proc) that are a root of
+    /// `replicaOfRoot` (root pid → replica) or one of its descendants, in /proc's order, each with
+    /// the replica of its nearest such ancestor.
+    static func treeProcesses(
+        _ replicaOfRoot: [Int32: Int],
+        procPath: String
+    ) -> [(processID: Int32, replica: Int)] {
+        let processIDs = processIDs(procPath: procPath)
+        var parents: [Int32: Int32] = [:]
+        for processID in processIDs {
+            if let parent = parentProcessID(of: processID, procPath: procPath) {
+                parents[processID] = parent
             }
         }
-        return false
+        return processIDs.compactMap { processID in
+            replicaAncestor(of: processID, parents: parents, replicaOfRoot: replicaOfRoot)
+                .map { (processID: processID, replica: $0) }
+        }
+    }
+
+    /// The inodes of the sockets among `processID`'s first `descriptorCountMax` descriptors.
+    static func socketInodes(heldBy processID: Int32, procPath: String) -> [UInt64] {
+        let directory = "\(procPath)/\(processID)/fd"
+        return directoryEntries(directory, limit: descriptorCountMax).compactMap { descriptor in
+            let link = try? FileManager.default.destinationOfSymbolicLink(
+                atPath: "\(directory)/\(descriptor)"
+            )
+            return link.flatMap(socketInode(link:))
+        }
+    }
+
+    /// The inode a descriptor's link names when it is a socket (`socket:[12345]`), else nil.
+    static func socketInode(link: String) -> UInt64? {
+        guard link.hasPrefix("socket:["), link.hasSuffix("]") else { return nil }
+        return UInt64(link.dropFirst("socket:[".count).dropLast())
     }
 
     /// The names in a directory other than `.` and `..`, at most `limit` of them.

@@ -52,6 +52,8 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
 
     private let shaper: LinkShaper
     private let replicaPorts: [[UInt16]]
+    /// Per replica, the other replicas' real ports: the remote ports of its outgoing connections.
+    private let remotePorts: [Set<Int>]
     private let replicaProcessIDs: (@Sendable () -> [Int: Int32])?
     private let state = Mutex(State())
 
@@ -61,15 +63,23 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
     ///   only the connections to the isolated replica's ports.
     init(
         layout: ClusterLayout,
-        replicaProcessIDs: (@Sendable () -> [Int: Int32])? = nil
+        replicaProcessIDs: (@Sendable () -> [Int: Int32])?
     ) throws {
         let socket = try RouteSocket(namespace: .current)
         let link = try socket.link(named: "lo")
         let support = try KernelSupport.probe(socket: socket, link: link)
         try support.requireNetemBackend()
         self.shaper = LinkShaper(socket: socket, link: link)
-        self.replicaPorts = (0..<layout.replicaCount).map { replica in
+        let replicaPorts = (0..<layout.replicaCount).map { replica in
             layout.portNames.map { UInt16(layout.realPort($0, replica: replica)) }
+        }
+        self.replicaPorts = replicaPorts
+        self.remotePorts = replicaPorts.indices.map { replica in
+            var ports: Set<Int> = []
+            for other in replicaPorts.indices where other != replica {
+                ports.formUnion(replicaPorts[other].map(Int.init))
+            }
+            return ports
         }
         self.replicaProcessIDs = replicaProcessIDs
     }
@@ -118,6 +128,8 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         await stopRefresh()
         state.withLock { state in
             state.stopped = true
+            // Again: an apply may have run since stopRefresh and started a refresh, which this
+            // ends (its generation is now old).
             state.generation += 1
             state.outgoingPorts = []
             try? shaper.removeAll()
@@ -182,12 +194,9 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
     /// `replica` does not run. `last` is the previous scan of a refresh, then this one.
     private func outgoingPorts(of replica: Int, last: inout Scan?) -> Set<UInt16> {
         let root = replicaProcessIDs?()[replica]
-        var remotePorts: Set<Int> = []
-        for other in replicaPorts.indices where other != replica {
-            remotePorts.formUnion(replicaPorts[other].map(Int.init))
-        }
         let sockets =
-            root == nil ? [:] : LoopbackSocketOwner.connectedSockets(remotePorts: remotePorts)
+            root == nil
+            ? [:] : LoopbackSocketOwner.connectedSockets(remotePorts: remotePorts[replica])
         if let last, last.root == root, last.sockets == sockets {
             return last.ports
         }

@@ -24,12 +24,6 @@ extension ProcNetTCP {
 }
 
 extension LoopbackSocketOwner {
-    /// The inode a descriptor's link names when it is a socket (`socket:[12345]`), else nil.
-    static func socketInode(link: String) -> UInt64? {
-        guard link.hasPrefix("socket:["), link.hasSuffix("]") else { return nil }
-        return UInt64(link.dropFirst("socket:[".count).dropLast())
-    }
-
     /// The connected sockets of both tables (IPv4 and IPv6) whose remote port is one of
     /// `remotePorts`: inode → local port.
     static func connectedSockets(
@@ -37,8 +31,7 @@ extension LoopbackSocketOwner {
         procPath: String = "/proc"
     ) -> [UInt64: Int] {
         var sockets: [UInt64: Int] = [:]
-        for table in ["net/tcp", "net/tcp6"] {
-            guard let text = readProcFile("\(procPath)/\(table)") else { continue }
+        for text in tableTexts(procPath: procPath) {
             sockets.merge(ProcNetTCP.connectedSockets(text, remotePorts: remotePorts)) { $1 }
         }
         return sockets
@@ -52,39 +45,12 @@ extension LoopbackSocketOwner {
         procPath: String = "/proc"
     ) -> Set<Int> {
         guard !sockets.isEmpty else { return [] }
-        let processIDs = processIDs(procPath: procPath)
-        var parents: [Int32: Int32] = [:]
-        for processID in processIDs {
-            if let parent = parentProcessID(of: processID, procPath: procPath) {
-                parents[processID] = parent
-            }
-        }
         var ports: Set<Int> = []
-        for processID in processIDs
-        where replicaAncestor(of: processID, parents: parents, replicaOfRoot: [root: 0]) != nil {
-            let directory = "\(procPath)/\(processID)/fd"
-            for descriptor in directoryEntries(directory, limit: descriptorCountMax) {
-                guard
-                    let link = try? FileManager.default.destinationOfSymbolicLink(
-                        atPath: "\(directory)/\(descriptor)"
-                    ),
-                    let inode = socketInode(link: link),
-                    let port = sockets[inode]
-                else { continue }
-                ports.insert(port)
-            }
+        for (processID, _) in treeProcesses([root: 0], procPath: procPath) {
+            ports.formUnion(
+                socketInodes(heldBy: processID, procPath: procPath).compactMap { sockets[$0] }
+            )
         }
         return ports
-    }
-
-    /// The local ports of the connections that `root`'s process tree opened (or is opening) to
-    /// one of `remotePorts`.
-    static func outgoingPorts(
-        ofTreeOf root: Int32,
-        remotePorts: Set<Int>,
-        procPath: String = "/proc"
-    ) -> Set<Int> {
-        let sockets = connectedSockets(remotePorts: remotePorts, procPath: procPath)
-        return ports(of: sockets, heldByTreeOf: root, procPath: procPath)
     }
 }
