@@ -1,1 +1,0 @@
-// Whole-tool tests of the built `vortex` CLI. Placeholder until the harness lands.
