@@ -11,11 +11,13 @@ import FaultProxy
 import Foundation
 import NIOCore
 import ProcessControl
+import VortexHarness
 
 struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
         abstract: "Run a TCP proxy that injects faults into the traffic to one upstream.",
+        usage: "vortex proxy --upstream <host:port> [--listen <host:port>] [<options>]",
         discussion: """
             Faults apply per received chunk: --delay/--jitter hold each chunk for \
             delay ± U[0, jitter] without reordering, --corrupt shuffles or zeroes a chunk's \
@@ -30,7 +32,7 @@ struct ProxyCommand: AsyncParsableCommand {
     @Option(help: "Address to forward connections to (host:port).")
     var upstream: String
 
-    @Option(parsing: .unconditional, help: "Delay per chunk, e.g. 50ms, 1s, 200us.")
+    @Option(parsing: .unconditional, help: "Delay per chunk, e.g. 50ms, 1s, 1s500ms, 200us.")
     var delay: String?
 
     @Option(parsing: .unconditional, help: "Jitter around the delay, e.g. 10ms.")
@@ -63,12 +65,14 @@ struct ProxyCommand: AsyncParsableCommand {
         let upstreamEndpoint = try flag("--upstream") {
             try FaultValue.parseHostAndPort(upstream, allowAnyPort: false)
         }
+        try requireResolvable(listenEndpoint, flag: "--listen")
+        try requireResolvable(upstreamEndpoint, flag: "--upstream")
         var faults = DirectionFaults()
         if let delay {
-            faults.delay = try flag("--delay") { try FaultValue.parseDuration(delay) }
+            faults.delay = try duration(delay, flag: "--delay")
         }
         if let jitter {
-            faults.jitter = try flag("--jitter") { try FaultValue.parseDuration(jitter) }
+            faults.jitter = try duration(jitter, flag: "--jitter")
         }
         if let corrupt {
             faults.corruptProbability = try flag("--corrupt") {
@@ -90,6 +94,28 @@ struct ProxyCommand: AsyncParsableCommand {
         default:
             throw ValidationError(
                 "--direction: '\(direction)' is not a direction; use both, to-upstream or to-client"
+            )
+        }
+    }
+
+    /// A duration in vortex's one syntax (`50ms`, `1s`, `0s`).
+    private func duration(_ text: String, flag: String) throws -> Duration {
+        do {
+            return try DurationSyntax.parse(text, name: flag, allowsZero: true)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// Checks that `endpoint`'s host is an address or a name this machine resolves.
+    private func requireResolvable(_ endpoint: HostAndPort, flag: String) throws {
+        do {
+            _ = try SocketAddress.makeAddressResolvingHost(endpoint.host, port: endpoint.port)
+        } catch {
+            throw ValidationError(
+                "\(flag): '\(endpoint.host)' is not an address or a known host name; give an "
+                    + "IP address (e.g. 127.0.0.1:\(endpoint.port == 0 ? 9000 : endpoint.port)) "
+                    + "or a name from /etc/hosts"
             )
         }
     }

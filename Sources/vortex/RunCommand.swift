@@ -9,26 +9,28 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run a cluster of real replicas under faults and check a workload against it.",
-        discussion: """
-            Exit codes: 0 pass, 1 internal error, 2 bad configuration, 10 driver exited early,
-            11 driver's end status wrong, 13 reconciliation mismatch, 14 replica exited
-            unexpectedly, 15 driver request write failed, 16 driver reply unreadable, 17 liveness
-            (no request finished), 18 request too slow, 137 a replica died of a foreign SIGKILL,
-            143 interrupted by SIGINT or SIGTERM.
-            """
+        usage: "vortex run [--target <target>] [--faults <backend>] [<options>]",
+        discussion: RunOutcome.helpSentence
     )
+    /// Every default comes from RunOptions, the one place that declares them.
+    private static let defaults = RunOptions()
 
     @Option(help: "etcd, tigerbeetle, or a .toml/.yaml target file.")
-    var target = "etcd"
+    var target = defaults.target
 
-    @Option(help: "Network fault backend: proxy, netem or none (none: no faults at all).")
-    var faults = "proxy"
+    @Option(
+        help: """
+            Network fault backend: proxy, netem or none (none: no network faults, and no process \
+            faults unless --fault-weight gives them a weight).
+            """
+    )
+    var faults = defaults.faults
 
     @Option(help: "Number of replicas, 1 through 6.")
-    var replicaCount = "1"
+    var replicaCount = defaults.replicaCount
 
     @Option(help: "How long to run, e.g. 90s, 1m30s, 2h (units d h m s ms us ns).")
-    var testDuration = "1m"
+    var testDuration = defaults.testDuration
 
     @Option(help: "Seed of every random choice (u64); random and printed when absent.")
     var seed: String?
@@ -45,8 +47,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "The tigerbeetle binary (with --target tigerbeetle).")
     var tigerbeetleExecutable: String?
 
-    @Option(help: "Longest time without progress while faults are tolerable (default 180s).")
-    var livenessWindow = "180s"
+    @Option(help: "Longest time without progress while faults are tolerable.")
+    var livenessWindow = defaults.livenessWindow
 
     @Flag(help: "Keep the output directory after a pass (it is always kept after a failure).")
     var keepOutput = false
@@ -55,8 +57,7 @@ struct RunCommand: AsyncParsableCommand {
         name: .customLong("fault-weight"),
         help: """
             Override one fault weight, NAME=W (repeatable), e.g. terminate=4 or delay=0. Names: \
-            none, terminate, restart, pause, resume, delay, corrupt, loss, isolate, network-heal, \
-            heal.
+            \(FaultKind.allCases.map(\.rawValue).joined(separator: ", ")).
             """
     )
     var faultWeights: [String] = []

@@ -18,7 +18,7 @@ struct TargetsCommand: ParsableCommand {
         if let file {
             let target: TargetDefinition
             do {
-                target = try TargetFile.load(path: file)
+                target = try TargetFile.load(path: file, fromTargetFlag: false)
             } catch {
                 throw ValidationError(error.message)
             }

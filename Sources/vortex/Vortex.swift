@@ -3,6 +3,7 @@
 
 import ArgumentParser
 import Foundation
+import VortexHarness
 
 @main
 struct Vortex: AsyncParsableCommand {
@@ -10,8 +11,8 @@ struct Vortex: AsyncParsableCommand {
         commandName: "vortex",
         abstract: "Fault-injection test harness for replicated systems.",
         discussion: """
-            Starts a cluster of real replica processes, drives a model-checking workload against
-            it, and injects process and network faults from a seeded schedule.
+            Starts a cluster of real replica processes, drives a model-checking workload \
+            against it, and injects process and network faults from a seeded schedule.
             """,
         version: VortexVersion.current,
         subcommands: [
@@ -56,9 +57,4 @@ private func usageHint(for line: Substring) -> String {
         return " (see 'vortex \(first) --help')"
     }
     return " (see 'vortex --help' for the subcommands)"
-}
-
-/// The version printed by `vortex --version`.
-enum VortexVersion {
-    static let current = "0.1.0"
 }

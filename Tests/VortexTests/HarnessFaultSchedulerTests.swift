@@ -62,7 +62,7 @@ private func simulate(
     }
 
     @Test func defaultWeightsGiveTheOriginalRates() {
-        // About one terminate per minute (6000 ticks) with 3 replicas, as REFERENCE-VORTEX §4.1.
+        // About one terminate per minute (6000 ticks) with 3 replicas, as the original's weights (docs/user-guide.md).
         let log = simulate(
             seed: 7,
             weights: FaultWeights.defaults(for: .proxy),
@@ -160,11 +160,11 @@ private func simulate(
 }
 
 /// Records what the executor asked for.
-private actor RecordingControl: ReplicaControl, NetworkFaultBackend {
+private actor RecordingControl: ReplicaControl, NetworkBackend {
     var calls: [String] = []
-    nonisolated var capabilities: NetworkFaultCapabilities {
-        NetworkFaultCapabilities(delay: true, corruption: true, loss: false, isolation: true)
-    }
+    func start() {}
+    func stop() {}
+    nonisolated func counterLines() -> [String] { [] }
     func terminate(replica: Int) { calls.append("terminate \(replica)") }
     func restart(replica: Int) { calls.append("restart \(replica)") }
     func pause(replica: Int) { calls.append("pause \(replica)") }
@@ -193,13 +193,28 @@ private actor RecordingControl: ReplicaControl, NetworkFaultBackend {
     }
 
     @Test func unsupportedKindsAreReported() {
-        let capabilities = NetworkFaultCapabilities(
-            delay: true,
-            corruption: true,
-            loss: false,
-            isolation: true
-        )
-        #expect(capabilities.unsupportedKinds(among: FaultWeights.defaults(for: .netem)) == [.loss])
-        #expect(capabilities.unsupportedKinds(among: FaultWeights.defaults(for: .proxy)).isEmpty)
+        let proxy = FaultBackendKind.proxy.capabilities
+        #expect(proxy.unsupportedKinds(among: FaultWeights.defaults(for: .netem)) == [.loss])
+        #expect(proxy.unsupportedKinds(among: FaultWeights.defaults(for: .proxy)).isEmpty)
+        #expect(FaultBackendKind.netem.capabilities.supports(.loss))
+        #expect(FaultBackendKind.none.capabilities.unsupportedKinds(among: .defaults(for: .none)).isEmpty)
+    }
+
+    @Test func theCapabilityTableDecidesWhichOverridesAreAccepted() throws {
+        var weights = FaultWeights.defaults(for: .proxy)
+        #expect(weights[.loss] == 0)
+        #expect(throws: ConfigurationError.self) {
+            try weights.apply(overrides: ["loss=2"], backend: .proxy)
+        }
+        #expect(throws: ConfigurationError.self) {
+            try weights.apply(overrides: ["delay=2"], backend: .none)
+        }
+        var netem = FaultWeights.defaults(for: .netem)
+        try netem.apply(overrides: ["loss=5"], backend: .netem)
+        #expect(netem[.loss] == 5)
+        for backend in FaultBackendKind.allCases {
+            let defaults = FaultWeights.defaults(for: backend)
+            #expect(backend.capabilities.unsupportedKinds(among: defaults).isEmpty, "\(backend)")
+        }
     }
 }

@@ -55,8 +55,8 @@ private func replicas(
             oldestInFlightStart: nil
         )
         #expect(violation == .noProgress(periodStart: .seconds(2), now: .milliseconds(12_010)))
-        #expect(violation?.exitReason == .liveness)
-        #expect(violation?.exitReason.code == 17)
+        #expect(violation?.outcome == .liveness)
+        #expect(violation?.outcome.code == 17)
     }
 
     @Test func progressKeepsThePeriodAlive() {
@@ -164,7 +164,7 @@ private func replicas(
             oldestInFlightStart: nil
         )
         #expect(violation == .slowRequest(spent: .seconds(11)))
-        #expect(violation?.exitReason.code == 18)
+        #expect(violation?.outcome.code == 18)
     }
 
     @Test func aStuckInFlightRequestIs18EvenAfterOthersFinished() {
@@ -193,7 +193,7 @@ private func replicas(
             oldestInFlightStart: .seconds(2)
         )
         #expect(violation == .stuckRequest(spent: .milliseconds(10_500)))
-        #expect(violation?.exitReason == .requestSlow)
+        #expect(violation?.outcome == .requestSlow)
     }
 
     @Test func recordsTheLongestRecovery() {

@@ -4,11 +4,12 @@
 import Foundation
 import Testing
 import VortexHarness
+import Workload
 
 @Suite struct HarnessOutputTests {
     @Test func exitCodesAreTheDesignedOnes() {
         let codes = Dictionary(
-            uniqueKeysWithValues: ExitReason.allCases.map { ($0.description, $0.code) }
+            uniqueKeysWithValues: RunOutcome.allCases.map { ($0.description, $0.code) }
         )
         #expect(
             codes == [
@@ -50,47 +51,46 @@ import VortexHarness
         #expect(first.minimum == .microseconds(3))
     }
 
-    @Test func summaryHoldsTheResult() throws {
-        var histogram = LatencyHistogram()
-        histogram.record(.milliseconds(10))
-        histogram.record(.milliseconds(30))
-        let summary = RunSummary(
-            reason: .liveness,
-            message: "no request finished in 3m of tolerable faults",
-            seed: 42,
-            target: "etcd",
-            faults: "proxy",
-            replicaCount: 3,
-            testDuration: .seconds(60),
-            elapsed: .milliseconds(61_500),
-            faultsInjected: [.terminate: 2, .delay: 1],
-            latencyByCommand: ["create_transfers": histogram],
-            output: "/tmp/out"
+    @Test func outcomesHaveOneVerdictClassEach() {
+        #expect(RunOutcome.replicaKilled.verdict == .indeterminate)
+        #expect(RunOutcome.interrupted.verdict == .indeterminate)
+        #expect(RunOutcome.pass.verdict == .pass)
+        #expect(RunOutcome.liveness.verdict == .fail)
+        for outcome in RunOutcome.allCases {
+            #expect(RunOutcome(name: outcome.description) == outcome)
+            #expect(RunOutcome.helpSentence.contains("\(outcome.code) \(outcome.meaning)"))
+        }
+    }
+
+    @Test func workloadFailureKindsMapToTheOriginalsCodes() {
+        let codes = Dictionary(
+            uniqueKeysWithValues: WorkloadFailureKind.allCases.map { ($0, RunOutcome($0).code) }
         )
-        let object = try JSONSerialization.jsonObject(with: try summary.json()) as? [String: Any]
-        #expect(object?["verdict"] as? String == "fail")
-        #expect(object?["exitCode"] as? Int == 17)
-        #expect(object?["reason"] as? String == "liveness")
-        #expect(object?["seed"] as? UInt64 == 42)
-        #expect(object?["elapsedSeconds"] as? Double == 61.5)
-        #expect((object?["faultsInjected"] as? [String: Int]) == ["terminate": 2, "delay": 1])
-        #expect((object?["requests"] as? [String: Int]) == ["create_transfers": 2])
-        let latency = object?["latency"] as? [String: Any]
-        #expect(latency?["count"] as? Int == 2)
-        #expect(latency?["maxMs"] as? Double == 30)
-        #expect(RunSummary.verdict(of: .replicaKilled) == "indeterminate")
-        #expect(RunSummary.verdict(of: .interrupted) == "indeterminate")
-        #expect(RunSummary.verdict(of: .pass) == "pass")
+        #expect(
+            codes == [
+                .driverStartFailed: 2, .driverExited: 10, .driverEndStatus: 11,
+                .requestWriteFailed: 15, .replyUnreadable: 16, .modelMismatch: 13,
+                .noPossibleCommand: 2,
+            ]
+        )
     }
 
     @Test func verdictLineHasTheFixedForm() {
         #expect(
-            RunSummary.verdictLine(reason: .pass, seed: 7, output: "/o")
+            RunSummary.verdictLine(outcome: .pass, seed: 7, output: "/o")
                 == "vortex: PASS reason=pass code=0 seed=7 output=/o"
         )
         #expect(
-            RunSummary.verdictLine(reason: .requestSlow, seed: 8, output: "/p")
+            RunSummary.verdictLine(outcome: .pass, seed: 7, output: nil)
+                == "vortex: PASS reason=pass code=0 seed=7 output=removed"
+        )
+        #expect(
+            RunSummary.verdictLine(outcome: .requestSlow, seed: 8, output: "/p")
                 == "vortex: FAIL reason=request-slow code=18 seed=8 output=/p"
+        )
+        #expect(
+            RunSummary.verdictLine(outcome: .interrupted, seed: 9, output: "/q")
+                == "vortex: INDETERMINATE reason=interrupted code=143 seed=9 output=/q"
         )
     }
 

@@ -5,6 +5,7 @@
 
 import Foundation
 import Testing
+import VortexHarness
 
 /// The built `vortex` next to the test runner, and the fixtures folder.
 enum HarnessCLI {
@@ -31,11 +32,12 @@ enum HarnessCLI {
         let standardError: String
     }
 
-    /// Runs `vortex` with `arguments` and waits for it.
-    static func run(_ arguments: [String]) throws -> Outcome {
+    /// Runs `vortex` with `arguments` (and `environment` added to ours) and waits for it.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         let error = Pipe()
         process.standardOutput = output
@@ -119,7 +121,7 @@ struct HarnessRunTests {
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(
             outcome.standardOutput.split(separator: "\n").last
-                == "vortex: PASS reason=pass code=0 seed=3 output=\(output)"
+                == "vortex: PASS reason=pass code=0 seed=3 output=removed"
         )
         #expect(!FileManager.default.fileExists(atPath: output), "a pass removes its output")
     }
@@ -161,6 +163,10 @@ struct HarnessRunTests {
             }
         )
         #expect(decisions.contains { $0.contains("\"terminate\"") })
+        #expect(try FaultLogReader.read(path: output + "/faults.jsonl").count == decisions.count - 1)
+        let checked = try OutputFormatChecks.checkSummary(output)
+        #expect((checked.ledger?.transfersCreated ?? 0) > 0)
+        try OutputFormatChecks.checkOneClock(output)
         // Isolation cut connections an isolated replica had opened to its peers' proxies.
         let log = try String(contentsOfFile: output + "/vortex.log", encoding: .utf8)
         let cutBySource = log.split(separator: "\n").filter { $0.contains("(network): proxy ") }
@@ -228,9 +234,11 @@ struct HarnessRunTests {
             #expect(outcome.status == 0, "\(outcome.standardError)")
             let lines = try String(contentsOfFile: output + "/faults.jsonl", encoding: .utf8)
                 .split(separator: "\n")
-            return try lines.map { line in
-                let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
-                let decision = (object as? [String: Any])?["decision"] ?? ""
+            // The header line, then one decision per line; compare decisions without their time.
+            return try lines.dropFirst().map { line in
+                var decision =
+                    try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
+                decision["timeUs"] = nil
                 let data = try JSONSerialization.data(
                     withJSONObject: decision,
                     options: .sortedKeys

@@ -77,7 +77,7 @@ private let fixtures =
                 "/out/replica-2.data/0_2.tigerbeetle",
             ]
         )
-        // Own real port at its own index, proxy ports for the peers (REFERENCE-VORTEX.md §3.2).
+        // Own real port at its own index, proxy ports for the peers (docs/targets.md).
         #expect(
             values.replicaCommand(target.start, replica: 1) == [
                 "/tb/tigerbeetle", "start",

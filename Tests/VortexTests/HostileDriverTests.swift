@@ -8,6 +8,7 @@
 import Foundation
 import ProcessControl
 import Testing
+import VortexHarness
 import Workload
 
 @Suite(.serialized)
@@ -27,7 +28,7 @@ struct HostileDriverTests {
         do {
             handle = try DriverHandle(command: command)
         } catch {
-            return (error.exitCode, error.description)
+            return (RunOutcome(error.kind).code, error.description)
         }
         do {
             let reply = try await handle.send(trial.request, timeout: trial.timeout)
@@ -38,13 +39,13 @@ struct HostileDriverTests {
                 try model.reconcile(trial.request, reply, command: command)
             } catch {
                 await handle.kill()
-                return (ReconcileError.exitCode, error.description)
+                return (RunOutcome(.modelMismatch).code, error.description)
             }
             try await handle.finish(gracePeriod: .seconds(5))
             return (0, "passed")
         } catch {
             await handle.kill()
-            return (error.exitCode, error.description)
+            return (RunOutcome(error.kind).code, error.description)
         }
     }
 

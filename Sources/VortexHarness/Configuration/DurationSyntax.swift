@@ -1,6 +1,7 @@
 // The duration syntax of the original vortex (`--test-duration=1m30s`): one or more concatenated
-// `<digits><unit>` components with units d h m s ms us ns, summed; the total must be positive and
-// shorter than 1000 days. Used for every duration a user types (flags and target files).
+// `<digits><unit>` components with units d h m s ms us ns, summed; the total must be positive
+// (or zero where a value allows it, such as `vortex proxy --delay 0s`) and shorter than 1000 days.
+// The one syntax of every duration a user types: flags of every subcommand and target files.
 
 /// Parses and formats durations written as concatenated `<digits><unit>` components.
 public enum DurationSyntax {
@@ -19,9 +20,14 @@ public enum DurationSyntax {
     /// - Parameters:
     ///   - text: the duration as typed.
     ///   - name: how the value is called in the error message (e.g. `--test-duration`).
-    /// - Returns: the summed duration, positive and below 1000 days.
+    ///   - allowsZero: whether a zero total (`0s`) is accepted.
+    /// - Returns: the summed duration, positive (or zero when allowed) and below 1000 days.
     /// - Throws: ``ConfigurationError`` with a one-line explanation for any other input.
-    public static func parse(_ text: String, name: String) throws(ConfigurationError) -> Duration {
+    public static func parse(
+        _ text: String,
+        name: String,
+        allowsZero: Bool = false
+    ) throws(ConfigurationError) -> Duration {
         let example = "write it like 90s, 1m30s, 500ms or 2h"
         guard !text.isEmpty else {
             throw ConfigurationError("\(name) is empty; \(example)")
@@ -58,7 +64,7 @@ public enum DurationSyntax {
             }
             totalNanoseconds = sum
         }
-        guard totalNanoseconds > 0 else {
+        guard totalNanoseconds > 0 || allowsZero else {
             throw ConfigurationError("\(name) '\(text)' is zero; it must be positive, e.g. 1m")
         }
         return .nanoseconds(totalNanoseconds)

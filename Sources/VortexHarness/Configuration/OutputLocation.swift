@@ -68,7 +68,8 @@ public enum OutputLocation {
         return absolute
     }
 
-    private static func absolutePath(_ path: String) -> String {
+    /// `path` made absolute against the working directory.
+    static func absolutePath(_ path: String) -> String {
         let absolute =
             path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
         return (absolute as NSString).standardizingPath

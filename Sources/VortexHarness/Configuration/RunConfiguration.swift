@@ -8,6 +8,8 @@ import Foundation
 public struct RunConfiguration: Sendable {
     /// The system under test.
     public var target: TargetDefinition
+    /// `--target` as given: a built-in name, or the target file's absolute path.
+    public var targetSpecifier: String
     /// How network faults are injected.
     public var faults: FaultBackendKind
     /// Number of replicas, 1 through 6.
@@ -98,6 +100,8 @@ public struct RunConfiguration: Sendable {
         }
         return RunConfiguration(
             target: target,
+            targetSpecifier: BuiltinTargets.target(named: options.target) != nil
+                ? options.target : OutputLocation.absolutePath(options.target),
             faults: faults,
             replicaCount: replicaCount,
             testDuration: testDuration,
@@ -189,19 +193,11 @@ public struct RunConfiguration: Sendable {
                 ports: target.ports,
                 field: "--driver-command"
             )
-            if let placeholder = template.placeholders.first(where: \.isPerReplica) {
-                throw ConfigurationError(
-                    "--driver-command uses \(placeholder), which names one replica; the driver "
-                        + "serves the whole cluster"
-                )
-            }
+            try template.requireClusterWide(field: "--driver-command")
             hint = "check --driver-command"
         } else if let builtin = target.driver.command {
             template = builtin
-            hint =
-                target.name == "etcd"
-                ? "build it next to vortex (swift build) or pass --driver-command"
-                : "check driver.command of the target or pass --driver-command"
+            hint = target.driverInstallHint
         } else {
             throw ConfigurationError(
                 "target \(target.name) needs --driver-command CMD (a driver speaking the vortex "
@@ -237,15 +233,11 @@ public struct RunConfiguration: Sendable {
                 default: "\(placeholder)"
                 }
             }[0]
-            let hint =
-                target.name == "etcd"
-                ? "install etcd-server (apt-get install etcd-server)"
-                : "install it or fix the command of target \(target.name)"
             _ = try ExecutableLookup.require(
                 executable,
                 searchPath: environment.searchPath,
                 purpose: "the \(target.name) replicas",
-                hint: hint
+                hint: target.replicaInstallHint
             )
         }
     }

@@ -69,7 +69,7 @@ public struct ObservedCluster: Sendable, Hashable {
 }
 
 /// One action of the fault scheduler.
-public enum FaultDecision: Sendable, Hashable, Codable, CustomStringConvertible {
+public enum FaultDecision: Sendable, Hashable, CustomStringConvertible {
     /// SIGKILL replica and wait for it.
     case terminate(replica: Int)
     /// Start a terminated replica again.

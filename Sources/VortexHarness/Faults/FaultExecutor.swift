@@ -1,6 +1,6 @@
 // Carries out the scheduler's decisions through two abstract ports: ReplicaControl (kill,
-// restart, pause, resume replica i) and NetworkFaultBackend (set the network faults, global or
-// per replica). The proxy and netem backends and the replica group implement them; tests use
+// restart, pause, resume replica i) and NetworkBackend (set the network faults, global or per
+// replica). The replica group and the proxy and netem backends implement them; tests use
 // in-memory ones. The executor keeps the observed cluster state the scheduler decides from.
 
 /// Process faults on replicas, by index.
@@ -15,20 +15,12 @@ public protocol ReplicaControl: Sendable {
     func resume(replica: Int) async throws
 }
 
-/// Network faults, applied as a whole: the backend makes `faults` the active set.
-public protocol NetworkFaultBackend: Sendable {
-    /// Which faults this backend can inject.
-    var capabilities: NetworkFaultCapabilities { get }
-    /// Makes `faults` the active faults (``NetworkFaults/healed`` heals everything).
-    func apply(_ faults: NetworkFaults) async throws
-}
-
 /// Applies fault decisions and tracks the resulting cluster state.
 public struct FaultExecutor: Sendable {
     /// The state after every decision applied so far.
     public private(set) var cluster: ObservedCluster
     private let replicas: any ReplicaControl
-    private let network: (any NetworkFaultBackend)?
+    private let network: (any NetworkBackend)?
 
     /// Creates an executor for a cluster whose replicas all run and whose network is healed.
     ///
@@ -39,7 +31,7 @@ public struct FaultExecutor: Sendable {
     public init(
         replicaCount: Int,
         replicas: any ReplicaControl,
-        network: (any NetworkFaultBackend)?
+        network: (any NetworkBackend)?
     ) {
         self.cluster = ObservedCluster(replicaCount: replicaCount)
         self.replicas = replicas

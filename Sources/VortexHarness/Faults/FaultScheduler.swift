@@ -1,5 +1,5 @@
 // The fault scheduler: exactly one weighted draw per tick from the seeded PRNG over the actions
-// enabled in the observed state (REFERENCE-VORTEX.md §4.1), then the target and parameters of
+// enabled in the observed state (docs/user-guide.md, "Faults"), then the target and parameters of
 // the chosen action from the same PRNG. It is a pure function of seed + observed states: the same
 // seed and the same sequence of states give the same decisions. Optionally it bounds the number
 // of faulty replicas (the original does not; its 2024 version allowed one at a time).
@@ -100,22 +100,5 @@ public struct FaultScheduler: Sendable {
         case .networkHeal: return .networkHeal
         case .heal: return .heal
         }
-    }
-}
-
-/// A fault decision with the tick and monotonic time it was taken at.
-public struct FaultLogEntry: Sendable, Hashable, Codable {
-    /// The tick number, from 0.
-    public var tick: UInt64
-    /// Time since the run's start (monotonic clock), in microseconds.
-    public var timeUs: Int64
-    /// What was decided.
-    public var decision: FaultDecision
-
-    /// Creates an entry.
-    public init(tick: UInt64, timeUs: Int64, decision: FaultDecision) {
-        self.tick = tick
-        self.timeUs = timeUs
-        self.decision = decision
     }
 }

@@ -1,5 +1,5 @@
 // The fault vocabulary of the scheduler and the weight of each action. Defaults are the
-// original's (REFERENCE-VORTEX.md §4.1: `none` 12000 so a weight reads as "expected occurrences
+// original's (docs/user-guide.md, "Faults": `none` 12000 so a weight reads as "expected occurrences
 // per 2 minutes of ticks"), plus loss (netem only) and single-replica isolation. Users override
 // weights with `--fault-weight NAME=W`; impossible combinations are configuration errors.
 
@@ -45,16 +45,6 @@ public enum FaultKind: String, CaseIterable, Sendable, Hashable, Codable {
     }
 }
 
-/// Which mechanism injects network faults in a run.
-public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable {
-    /// A userspace TCP proxy in front of every proxied replica port (FaultProxy).
-    case proxy
-    /// Linux tc/netem qdiscs in the run's network namespace (Netem).
-    case netem
-    /// No network faults and, unless weights are given, no process faults either.
-    case none
-}
-
 /// The weight of every fault action: probability = weight / sum of enabled weights.
 public struct FaultWeights: Sendable, Hashable {
     /// The largest weight a user may give (keeps the sums far from overflow).
@@ -72,13 +62,14 @@ public struct FaultWeights: Sendable, Hashable {
     public static func defaults(for backend: FaultBackendKind) -> FaultWeights {
         var weights: [FaultKind: Int] = [
             .none: 12_000, .terminate: 2, .restart: 4, .pause: 2, .resume: 10, .delay: 2,
-            .corrupt: 2, .loss: 0, .isolate: 2, .networkHeal: 10, .heal: 10,
+            .corrupt: 2, .loss: 2, .isolate: 2, .networkHeal: 10, .heal: 10,
         ]
-        switch backend {
-        case .proxy: break
-        case .netem: weights[.loss] = 2
-        case .none:
+        if backend == .none {
             for kind in FaultKind.allCases where kind != .none { weights[kind] = 0 }
+        }
+        // A kind the backend cannot inject is not drawn (loss under the proxy).
+        for kind in FaultKind.allCases where backend.limitation(of: kind) != nil {
+            weights[kind] = 0
         }
         return FaultWeights(weights: weights)
     }
@@ -136,17 +127,8 @@ public struct FaultWeights: Sendable, Hashable {
                     "--fault-weight names '\(kind.rawValue)' twice; give each fault once"
                 )
             }
-            if weight > 0 && kind.isNetworkFault && backend == .none {
-                throw ConfigurationError(
-                    "--fault-weight \(kind.rawValue) needs a network backend; "
-                        + "use --faults proxy or --faults netem"
-                )
-            }
-            if weight > 0 && kind == .loss && backend == .proxy {
-                throw ConfigurationError(
-                    "--fault-weight loss needs --faults netem (a TCP proxy cannot lose bytes "
-                        + "mid-stream); use corrupt, isolate or --faults netem"
-                )
+            if weight > 0, let limitation = backend.limitation(of: kind) {
+                throw ConfigurationError("--fault-weight \(kind.rawValue) \(limitation)")
             }
             weights[kind] = weight
         }

@@ -19,13 +19,7 @@ import Netem
 import Synchronization
 
 /// Network faults through netem on the namespace's `lo`.
-final class NetemNetwork: NetworkFaultBackend, Sendable {
-    let capabilities = NetworkFaultCapabilities(
-        delay: true,
-        corruption: true,
-        loss: true,
-        isolation: true
-    )
+final class NetemNetwork: NetworkBackend, Sendable {
     /// How often an active isolation rescans the isolated replica's outgoing connections.
     static let refreshInterval: Duration = .milliseconds(20)
     /// Most refresh rounds of one isolation (20 ms × 2^22 ≈ 23 hours).
@@ -50,18 +44,16 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         var stopped = false
     }
 
-    private let shaper: LinkShaper
+    private let shaper: any TrafficShaper
     private let replicaPorts: [[UInt16]]
-    /// Per replica, the other replicas' real ports: the remote ports of its outgoing connections.
-    private let remotePorts: [Set<Int>]
-    private let replicaProcessIDs: (@Sendable () -> [Int: Int32])?
+    private let outgoingPortFinder: (any OutgoingPortFinder)?
     private let state = Mutex(State())
 
     /// Opens the shaper on `lo`; throws a one-line error when the kernel has no netem.
     /// - Parameter replicaProcessIDs: The root process id of each running replica (index → pid);
     ///   with it an isolation also cuts the connections the isolated replica opened, without it
     ///   only the connections to the isolated replica's ports.
-    init(
+    convenience init(
         layout: ClusterLayout,
         replicaProcessIDs: (@Sendable () -> [Int: Int32])?
     ) throws {
@@ -69,19 +61,29 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         let link = try socket.link(named: "lo")
         let support = try KernelSupport.probe(socket: socket, link: link)
         try support.requireNetemBackend()
-        self.shaper = LinkShaper(socket: socket, link: link)
         let replicaPorts = (0..<layout.replicaCount).map { replica in
             layout.portNames.map { UInt16(layout.realPort($0, replica: replica)) }
         }
-        self.replicaPorts = replicaPorts
-        self.remotePorts = replicaPorts.indices.map { replica in
-            var ports: Set<Int> = []
-            for other in replicaPorts.indices where other != replica {
-                ports.formUnion(replicaPorts[other].map(Int.init))
+        self.init(
+            shaper: LinkShaper(socket: socket, link: link),
+            replicaPorts: replicaPorts,
+            outgoingPortFinder: replicaProcessIDs.map {
+                ProcOutgoingPortFinder(replicaPorts: replicaPorts, replicaProcessIDs: $0)
             }
-            return ports
-        }
-        self.replicaProcessIDs = replicaProcessIDs
+        )
+    }
+
+    /// A backend over `shaper` for replicas listening on `replicaPorts` (per replica, its real
+    /// ports); `outgoingPortFinder` finds the connections a replica opened (nil: isolation cuts
+    /// only the connections to the isolated replica's ports).
+    init(
+        shaper: any TrafficShaper,
+        replicaPorts: [[UInt16]],
+        outgoingPortFinder: (any OutgoingPortFinder)?
+    ) {
+        self.shaper = shaper
+        self.replicaPorts = replicaPorts
+        self.outgoingPortFinder = outgoingPortFinder
     }
 
     /// The shaper's targets and their matches (what the kernel was told).
@@ -99,9 +101,16 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         state.withLock { $0.outgoingPortsMatched }
     }
 
+    /// Nothing to start: the shaper was opened by `init`, and qdiscs appear with the first fault.
+    func start() async throws {}
+
+    func counterLines() -> [String] {
+        ["netem: isolations matched \(outgoingPortsMatched) outgoing connection ports"]
+    }
+
     func apply(_ faults: NetworkFaults) async throws {
         await stopRefresh()
-        var scan: Scan?
+        var scan: OutgoingPortScan?
         let outgoing = faults.isolatedReplica.map { outgoingPorts(of: $0, last: &scan) } ?? []
         let generation = try state.withLock { state throws(NetemError) -> Int? in
             guard !state.stopped else { return nil }
@@ -115,7 +124,7 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
             state.outgoingPortsMatched += outgoing.count
             return state.generation
         }
-        if let generation, let isolated = faults.isolatedReplica, replicaProcessIDs != nil {
+        if let generation, let isolated = faults.isolatedReplica, outgoingPortFinder != nil {
             let task = Task { [scan] in
                 await self.refresh(isolated: isolated, generation: generation, last: scan)
             }
@@ -181,38 +190,19 @@ final class NetemNetwork: NetworkFaultBackend, Sendable {
         }
     }
 
-    /// The last scan of a refresh: while the connected sockets and the root stay the same, so
-    /// do the ports, and the processes' descriptors need no new look.
-    private struct Scan: Equatable {
-        var root: Int32?
-        var sockets: [UInt64: Int]
-        var ports: Set<UInt16>
-    }
-
-    /// The local ports of the connections `replica`'s process tree holds to the other replicas'
-    /// real ports (at most `outgoingPortsMax`); empty without the replicas' pids or when
-    /// `replica` does not run. `last` is the previous scan of a refresh, then this one.
-    private func outgoingPorts(of replica: Int, last: inout Scan?) -> Set<UInt16> {
-        let root = replicaProcessIDs?()[replica]
-        let sockets =
-            root == nil
-            ? [:] : LoopbackSocketOwner.connectedSockets(remotePorts: remotePorts[replica])
-        if let last, last.root == root, last.sockets == sockets {
-            return last.ports
-        }
-        var ports: Set<UInt16> = []
-        if let root {
-            let found = LoopbackSocketOwner.ports(of: sockets, heldByTreeOf: root)
-            ports = Set(found.sorted().prefix(Self.outgoingPortsMax).map { UInt16($0) })
-        }
-        last = Scan(root: root, sockets: sockets, ports: ports)
-        return ports
+    /// `replica`'s outgoing ports (at most `outgoingPortsMax`), empty without a finder.
+    private func outgoingPorts(of replica: Int, last: inout OutgoingPortScan?) -> Set<UInt16> {
+        guard let outgoingPortFinder else { return [] }
+        return Set(
+            outgoingPortFinder.outgoingPorts(of: replica, last: &last).sorted()
+                .prefix(Self.outgoingPortsMax)
+        )
     }
 
     /// While the isolation of generation `generation` lasts: rescans `isolated`'s outgoing
     /// connections every `refreshInterval` and moves the isolation to the other isolation target
     /// when they changed.
-    private func refresh(isolated: Int, generation: Int, last: Scan?) async {
+    private func refresh(isolated: Int, generation: Int, last: OutgoingPortScan?) async {
         var last = last
         for _ in 0..<Self.refreshRoundsMax {
             do {

@@ -1,6 +1,7 @@
-// The one network-fault vocabulary of the harness (ARCHITECTURE.md §4). The scheduler decides a
-// NetworkFaults value; each backend (proxy or netem) maps it onto its mechanism and says up front
-// which parts it cannot do, so an impossible fault is a start-up error, never a silent no-op.
+// The one network-fault vocabulary of the harness (docs/architecture.md, "Faults"). The scheduler
+// decides a NetworkFaults value; each backend (proxy or netem) maps it onto its mechanism, and the
+// capability table (NetworkBackend.swift) says up front which parts a backend cannot do, so an
+// impossible fault is a start-up error, never a silent no-op.
 
 /// Delay with jitter: each chunk or packet waits `delayMs ± U[0, jitterMs]`.
 public struct DelayFault: Sendable, Hashable, Codable {
@@ -61,35 +62,5 @@ public struct NetworkFaults: Sendable, Hashable, Codable {
         if let lossPercent { names.append("loss \(lossPercent)%") }
         if let isolatedReplica { names.append("isolate r\(isolatedReplica)") }
         return names
-    }
-}
-
-/// Which parts of ``NetworkFaults`` a backend can inject.
-public struct NetworkFaultCapabilities: Sendable, Hashable {
-    /// Delay and jitter.
-    public var delay: Bool
-    /// Corruption.
-    public var corruption: Bool
-    /// Packet loss.
-    public var loss: Bool
-    /// Cutting one replica off.
-    public var isolation: Bool
-
-    /// Creates a capability set.
-    public init(delay: Bool, corruption: Bool, loss: Bool, isolation: Bool) {
-        self.delay = delay
-        self.corruption = corruption
-        self.loss = loss
-        self.isolation = isolation
-    }
-
-    /// The fault kinds a backend with these capabilities cannot inject.
-    public func unsupportedKinds(among weights: FaultWeights) -> [FaultKind] {
-        let supported: [FaultKind: Bool] = [
-            .delay: delay, .corrupt: corruption, .loss: loss, .isolate: isolation,
-        ]
-        return FaultKind.allCases.filter { kind in
-            supported[kind] == false && weights[kind] > 0
-        }
     }
 }

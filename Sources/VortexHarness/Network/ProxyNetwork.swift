@@ -16,13 +16,7 @@ import NIOPosix
 import Synchronization
 
 /// Network faults through userspace TCP proxies.
-final class ProxyNetwork: NetworkFaultBackend, Sendable {
-    let capabilities = NetworkFaultCapabilities(
-        delay: true,
-        corruption: true,
-        loss: false,
-        isolation: true
-    )
+final class ProxyNetwork: NetworkBackend, Sendable {
     private let endpoints: [ProxyEndpoint]
     private let corruptiblePorts: Set<String>
     private let seed: UInt64
@@ -95,6 +89,12 @@ final class ProxyNetwork: NetworkFaultBackend, Sendable {
     /// Each running proxy's endpoint and counters, in start order.
     func counters() -> [(endpoint: ProxyEndpoint, counters: ProxyCounters)] {
         proxies.withLock { proxies in proxies.map { ($0.endpoint, $0.proxy.counters) } }
+    }
+
+    func counterLines() -> [String] {
+        counters().map { endpoint, counters in
+            "proxy \(endpoint.replica) \(endpoint.portName) :\(endpoint.listenPort): \(counters)"
+        }
     }
 
     /// The running proxy in front of `replica`'s `portName` port.

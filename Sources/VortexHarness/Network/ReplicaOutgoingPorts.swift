@@ -54,3 +54,55 @@ extension LoopbackSocketOwner {
         return ports
     }
 }
+
+/// What a finder saw last, so an unchanged socket table needs no new look at the processes.
+struct OutgoingPortScan: Sendable, Equatable {
+    /// The replica's root process id at the scan.
+    var root: Int32?
+    /// The connected sockets to the other replicas' real ports: inode → local port.
+    var sockets: [UInt64: Int]
+    /// The ports found.
+    var ports: Set<UInt16>
+}
+
+/// Finds the local ports of the connections a replica opened to the other replicas.
+protocol OutgoingPortFinder: Sendable {
+    /// `replica`'s outgoing ports now; `last` is the previous scan of the same replica (or nil)
+    /// and becomes this one.
+    func outgoingPorts(of replica: Int, last: inout OutgoingPortScan?) -> Set<UInt16>
+}
+
+/// The finder of a real run: the kernel's socket tables and the replicas' process trees.
+struct ProcOutgoingPortFinder: OutgoingPortFinder {
+    /// Per replica, the other replicas' real ports: the remote ports of its outgoing connections.
+    private let remotePorts: [Set<Int>]
+    private let replicaProcessIDs: @Sendable () -> [Int: Int32]
+
+    init(replicaPorts: [[UInt16]], replicaProcessIDs: @escaping @Sendable () -> [Int: Int32]) {
+        remotePorts = replicaPorts.indices.map { replica in
+            var ports: Set<Int> = []
+            for other in replicaPorts.indices where other != replica {
+                ports.formUnion(replicaPorts[other].map(Int.init))
+            }
+            return ports
+        }
+        self.replicaProcessIDs = replicaProcessIDs
+    }
+
+    func outgoingPorts(of replica: Int, last: inout OutgoingPortScan?) -> Set<UInt16> {
+        let root = replicaProcessIDs()[replica]
+        let sockets =
+            root == nil
+            ? [:] : LoopbackSocketOwner.connectedSockets(remotePorts: remotePorts[replica])
+        if let last, last.root == root, last.sockets == sockets {
+            return last.ports
+        }
+        var ports: Set<UInt16> = []
+        if let root {
+            let found = LoopbackSocketOwner.ports(of: sockets, heldByTreeOf: root)
+            ports = Set(found.compactMap { UInt16(exactly: $0) })
+        }
+        last = OutgoingPortScan(root: root, sockets: sockets, ports: ports)
+        return ports
+    }
+}

@@ -1,5 +1,6 @@
 // The run's log: every line goes to `<output>/vortex.log` and to standard error (which `--log`
 // redirects to a file), in the original's format `YYYY-MM-DD HH:MM:SS.mmmZ level(scope): text`.
+// The stamps are the run clock's wall-clock time (RunClock), so they agree with trace.json.
 // Lines are written whole with one write(2) each, so concurrent tasks never interleave inside a
 // line; a terminal progress line is erased first so log lines stay readable.
 
@@ -19,12 +20,14 @@ final class RunLog: Sendable {
     private let fileDescriptor: Int32
     private let state = Mutex<Bool>(false)  // whether a progress line is on the terminal
     private let stderrIsTerminal: Bool
+    private let clock: RunClock
 
-    /// Opens (creates or truncates) `path`.
-    init(path: String) throws {
+    /// Opens (creates or truncates) `path`; lines are stamped on `clock`.
+    init(path: String, clock: RunClock) throws {
+        self.clock = clock
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0o644)
         guard descriptor >= 0 else {
-            throw ConfigurationError("cannot create \(path): \(String(cString: strerror(errno)))")
+            throw RunError("cannot create \(path): \(String(cString: strerror(errno)))")
         }
         fileDescriptor = descriptor
         stderrIsTerminal = isatty(2) == 1
@@ -36,7 +39,7 @@ final class RunLog: Sendable {
 
     /// Logs one line.
     func log(_ level: RunLogLevel, _ scope: String, _ message: String) {
-        let line = "\(Self.timestamp()) \(level.rawValue)(\(scope)): \(message)\n"
+        let line = "\(Self.timestamp(wallNanoseconds: clock.wallNanoseconds())) \(level.rawValue)(\(scope)): \(message)\n"
         let bytes = Array(line.utf8)
         state.withLock { progressShown in
             Self.writeAll(fileDescriptor, bytes)
@@ -81,17 +84,15 @@ final class RunLog: Sendable {
         }
     }
 
-    private static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
+    private static func timestamp(wallNanoseconds: Int64) -> String {
+        var seconds = time_t(wallNanoseconds / 1_000_000_000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         func pad(_ value: Int32, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text
         }
-        let milliseconds = Int32(now.tv_nsec / 1_000_000)
+        let milliseconds = Int32(wallNanoseconds % 1_000_000_000 / 1_000_000)
         return
             "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2)) "
             + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))."

@@ -1,8 +1,89 @@
-// summary.json: the machine-readable result of a run (ARCHITECTURE.md §9): verdict, reason and
-// exit code, seed, configuration, duration, faults injected by kind, requests and latency
-// percentiles per command. Also the one-line verdict printed last, in a fixed key=value form.
+// summary.json: the machine-readable result of a run, in a documented, versioned schema
+// (docs/user-guide.md, "summary.json"): the verdict, reason and exit code; the effective
+// configuration, enough to run it again (`configuration`); what happened (faults injected and
+// every action, requests, latency percentiles, the ledger totals); and the output directory.
+// Also the one-line verdict printed last, in a fixed key=value form. This file is the one home of
+// both formats.
 
 public import Foundation
+
+/// The result of a run, written to `<output>/summary.json`.
+public struct RunSummary: Sendable, Hashable, Codable {
+    /// The schema version this vortex writes (bumped when a field changes meaning or goes away).
+    public static let currentSchemaVersion = 1
+
+    /// The schema version of this summary.
+    public var schemaVersion: Int
+    /// `pass`, `fail` or `indeterminate` (a replica died of a foreign SIGKILL, or vortex was
+    /// interrupted).
+    public var verdict: String
+    /// The outcome's name (`pass`, `liveness`, …).
+    public var reason: String
+    /// The process exit code.
+    public var exitCode: Int32
+    /// One line saying what happened.
+    public var message: String
+    /// The run's seed.
+    public var seed: UInt64
+    /// The effective configuration.
+    public var configuration: RunSummaryConfiguration
+    /// How long the run took, start of the cluster to verdict, in seconds.
+    public var elapsedSeconds: Double
+    /// Decisions that created a fault (terminate, pause, delay, corrupt, loss, isolate), by kind.
+    public var faultsInjected: [String: Int]
+    /// Every decision carried out, by kind (faults, restarts, resumes and heals).
+    public var actions: [String: Int]
+    /// Finished requests by command.
+    public var requests: [String: Int]
+    /// Finished requests per second of elapsed time.
+    public var requestsPerSecond: Double
+    /// What the workload created, or nil when the workload did not stop cleanly.
+    public var ledger: LedgerSummary?
+    /// Latency of every finished request.
+    public var latency: LatencySummary
+    /// Latency per command.
+    public var latencyByCommand: [String: LatencySummary]
+    /// The longest an acceptable period waited for its first finished request, in seconds.
+    public var longestRecoverySeconds: Double
+    /// The output directory.
+    public var output: String
+}
+
+/// What a run was configured with: enough to run it again.
+public struct RunSummaryConfiguration: Sendable, Hashable, Codable {
+    /// `--target` as given: a built-in name or the target file's absolute path.
+    public var target: String
+    /// The target's name.
+    public var targetName: String
+    /// The network fault backend (`--faults`).
+    public var backend: String
+    /// Number of replicas.
+    public var replicaCount: Int
+    /// The test duration in seconds.
+    public var testDurationSeconds: Double
+    /// The liveness window in seconds.
+    public var livenessWindowSeconds: Double
+    /// The effective weight of every fault action, by name.
+    public var faultWeights: [String: Int]
+    /// The driver command as configured (placeholders unexpanded).
+    public var driverCommand: String
+    /// The workload (`ledger`).
+    public var workload: String
+    /// The vortex version that ran.
+    public var vortexVersion: String
+    /// The full command line of the run.
+    public var commandLine: [String]
+}
+
+/// The ledger totals of a run.
+public struct LedgerSummary: Sendable, Hashable, Codable {
+    /// Accounts created.
+    public var accountsCreated: Int
+    /// Transfers created.
+    public var transfersCreated: UInt64
+    /// Transfers created per second of elapsed time.
+    public var transfersPerSecond: Double
+}
 
 /// Latency percentiles in milliseconds.
 public struct LatencySummary: Sendable, Hashable, Codable {
@@ -31,109 +112,85 @@ public struct LatencySummary: Sendable, Hashable, Codable {
     }
 }
 
-/// The result of a run, written to `<output>/summary.json`.
-public struct RunSummary: Sendable, Hashable, Codable {
-    /// `pass`, `fail` or `indeterminate` (a replica died of a foreign SIGKILL, or vortex was
-    /// interrupted).
-    public var verdict: String
-    /// The exit reason's name (`pass`, `liveness`, …).
-    public var reason: String
-    /// The process exit code.
-    public var exitCode: Int32
-    /// One line saying what happened.
-    public var message: String
-    /// The run's seed.
-    public var seed: UInt64
-    /// The target's name.
-    public var target: String
-    /// The fault backend.
-    public var faults: String
-    /// Number of replicas.
-    public var replicaCount: Int
-    /// The requested test duration in seconds.
-    public var testDurationSeconds: Double
-    /// How long the run took, start of the cluster to verdict, in seconds.
-    public var elapsedSeconds: Double
-    /// Fault actions carried out, by kind (`terminate`: 3, …).
-    public var faultsInjected: [String: Int]
-    /// Finished requests by command.
-    public var requests: [String: Int]
-    /// Latency of every finished request.
-    public var latency: LatencySummary
-    /// Latency per command.
-    public var latencyByCommand: [String: LatencySummary]
-    /// The longest an acceptable period waited for its first finished request, in seconds.
-    public var longestRecoverySeconds: Double
-    /// The output directory.
-    public var output: String
-
-    /// Creates a summary.
-    public init(
-        reason: ExitReason,
-        message: String,
-        seed: UInt64,
-        target: String,
-        faults: String,
-        replicaCount: Int,
-        testDuration: Duration,
+extension RunSummary {
+    /// The summary of a run of `configuration` that ended with `result` after `elapsed`.
+    init(
+        _ configuration: RunConfiguration,
+        result: RunResult,
         elapsed: Duration,
-        faultsInjected: [FaultKind: Int],
-        latencyByCommand: [String: LatencyHistogram],
-        longestRecovery: Duration = .zero,
-        output: String
+        commandLine: [String]
     ) {
-        func seconds(_ duration: Duration) -> Double {
-            let (whole, attoseconds) = duration.components
-            return Double(whole) + Double(attoseconds) / 1e18
+        let elapsedSeconds = Self.seconds(elapsed)
+        func perSecond(_ count: Double) -> Double {
+            elapsedSeconds > 0 ? (count / elapsedSeconds * 100).rounded() / 100 : 0
         }
-        verdict = Self.verdict(of: reason)
-        self.reason = reason.description
-        exitCode = reason.code
-        self.message = message
-        self.seed = seed
-        self.target = target
-        self.faults = faults
-        self.replicaCount = replicaCount
-        testDurationSeconds = seconds(testDuration)
-        elapsedSeconds = seconds(elapsed)
-        self.faultsInjected = Dictionary(
-            uniqueKeysWithValues: faultsInjected.map { ($0.key.rawValue, $0.value) }
+        schemaVersion = Self.currentSchemaVersion
+        verdict = result.outcome.verdict.rawValue
+        reason = result.outcome.description
+        exitCode = result.outcome.code
+        message = result.message
+        seed = configuration.seed
+        self.configuration = RunSummaryConfiguration(
+            target: configuration.targetSpecifier,
+            targetName: configuration.target.name,
+            backend: configuration.faults.rawValue,
+            replicaCount: configuration.replicaCount,
+            testDurationSeconds: Self.seconds(configuration.testDuration),
+            livenessWindowSeconds: Self.seconds(configuration.livenessWindow),
+            faultWeights: Dictionary(
+                uniqueKeysWithValues: FaultKind.allCases.map {
+                    ($0.rawValue, configuration.faultWeights[$0])
+                }
+            ),
+            driverCommand: configuration.driverCommand.description,
+            workload: "ledger",
+            vortexVersion: VortexVersion.current,
+            commandLine: commandLine
         )
-        requests = latencyByCommand.mapValues { Int($0.count) }
+        self.elapsedSeconds = elapsedSeconds
+        faultsInjected = Self.byName(result.statistics.faultsInjected)
+        actions = Self.byName(result.statistics.actions)
+        requests = result.latencyByCommand.mapValues { Int($0.count) }
+        requestsPerSecond = perSecond(Double(result.requestsFinished))
+        ledger = result.ledger.map { totals in
+            LedgerSummary(
+                accountsCreated: totals.accountsCreated,
+                transfersCreated: totals.transfersCreated,
+                transfersPerSecond: perSecond(Double(totals.transfersCreated))
+            )
+        }
         var all = LatencyHistogram()
-        for histogram in latencyByCommand.values {
+        for histogram in result.latencyByCommand.values {
             all.merge(histogram)
         }
         latency = LatencySummary(all)
-        self.latencyByCommand = latencyByCommand.mapValues(LatencySummary.init)
-        longestRecoverySeconds = seconds(longestRecovery)
-        self.output = output
+        latencyByCommand = result.latencyByCommand.mapValues(LatencySummary.init)
+        longestRecoverySeconds = Self.seconds(result.statistics.longestRecovery)
+        output = configuration.outputDirectory
     }
 
-    /// `pass`, `fail`, or `indeterminate` for 137 and 143.
-    public static func verdict(of reason: ExitReason) -> String {
-        switch reason {
-        case .pass: "pass"
-        case .replicaKilled, .interrupted: "indeterminate"
-        default: "fail"
-        }
+    private static func seconds(_ duration: Duration) -> Double {
+        let (whole, attoseconds) = duration.components
+        return Double(whole) + Double(attoseconds) / 1e18
     }
 
-    /// The JSON text (sorted keys, pretty-printed).
+    private static func byName(_ counts: [FaultKind: Int]) -> [String: Int] {
+        Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
+    }
+
+    /// The JSON text (sorted keys, pretty-printed, slashes as they are).
     public func json() throws -> Data {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(self)
     }
 
     /// The last line a run prints:
-    /// `vortex: PASS|FAIL reason=<name> code=<n> seed=<s> output=<dir>`.
-    public static func verdictLine(
-        reason: ExitReason,
-        seed: UInt64,
-        output: String
-    ) -> String {
-        let word = reason == .pass ? "PASS" : "FAIL"
-        return "vortex: \(word) reason=\(reason) code=\(reason.code) seed=\(seed) output=\(output)"
+    /// `vortex: PASS|FAIL|INDETERMINATE reason=<name> code=<n> seed=<s> output=<dir>`, where
+    /// `output=removed` says the directory of a pass was removed (no `--keep-output`).
+    public static func verdictLine(outcome: RunOutcome, seed: UInt64, output: String?) -> String {
+        let word = outcome.verdict.rawValue.uppercased()
+        return "vortex: \(word) reason=\(outcome) code=\(outcome.code) seed=\(seed) "
+            + "output=\(output ?? "removed")"
     }
 }

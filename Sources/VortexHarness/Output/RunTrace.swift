@@ -1,4 +1,5 @@
-// The run's Chrome trace (docs/trace.md "What the harness records"): one track per replica
+// The run's Chrome trace (docs/trace.md "What the harness records"), on the run's clock
+// (RunClock: `ts` 0 is the origin faults.jsonl and vortex.log count from): one track per replica
 // (pid = index), plus supervisor, workload and network (pid = 6, 7, 8 as the original's
 // replicas_max + 0, 1, 2); spans while a replica is terminated or stopped and while network
 // faults are active; every request as a complete event; failures as global instants.
@@ -21,8 +22,12 @@ final class RunTrace: Sendable {
     let writer: TraceWriter
     private let state: Mutex<State>
 
-    init(path: String, replicaCount: Int) throws {
-        writer = try TraceWriter(path: path)
+    /// Creates the trace at `path`; its `ts` counts from `clock`'s origin.
+    init(path: String, replicaCount: Int, clock: RunClock) throws {
+        writer = try TraceWriter(
+            path: path,
+            origin: (clock.origin, clock.originWallNanoseconds)
+        )
         state = Mutex(State(replicaSpans: Array(repeating: .none, count: replicaCount)))
         for replica in 0..<replicaCount {
             writer.setProcessName("replica \(replica)", pid: replica)
@@ -33,32 +38,43 @@ final class RunTrace: Sendable {
         writer.setProcessName("network", pid: Self.networkPid)
     }
 
-    /// Records a replica's state change caused by a fault decision.
-    func replica(_ replica: Int, became state: ReplicaFaultState) {
+    /// Records a replica's state change caused by a fault decision that took effect at
+    /// `instant`.
+    func replica(_ replica: Int, became state: ReplicaFaultState, at instant: ContinuousClock.Instant) {
         self.state.withLock { current in
             switch current.replicaSpans[replica] {
             case .none: break
-            case .stopped: writer.endSpan("stopped", pid: replica)
-            case .terminated: writer.endSpan("terminated", pid: replica)
+            case .stopped: writer.endSpan("stopped", pid: replica, at: instant)
+            case .terminated: writer.endSpan("terminated", pid: replica, at: instant)
             }
             switch state {
             case .running:
                 current.replicaSpans[replica] = .none
             case .paused:
-                writer.beginSpan("stopped", pid: replica, args: ["signal": "SIGSTOP"])
+                writer.beginSpan(
+                    "stopped",
+                    pid: replica,
+                    args: ["signal": "SIGSTOP"],
+                    at: instant
+                )
                 current.replicaSpans[replica] = .stopped
             case .terminated:
-                writer.beginSpan("terminated", pid: replica, args: ["signal": "SIGKILL"])
+                writer.beginSpan(
+                    "terminated",
+                    pid: replica,
+                    args: ["signal": "SIGKILL"],
+                    at: instant
+                )
                 current.replicaSpans[replica] = .terminated
             }
         }
     }
 
-    /// Records the active network faults (a new set ends the previous span).
-    func network(_ faults: NetworkFaults) {
+    /// Records the active network faults from `instant` on (a new set ends the previous span).
+    func network(_ faults: NetworkFaults, at instant: ContinuousClock.Instant) {
         state.withLock { current in
             if current.networkSpanOpen {
-                writer.endSpan("network_faults", pid: Self.networkPid)
+                writer.endSpan("network_faults", pid: Self.networkPid, at: instant)
                 current.networkSpanOpen = false
             }
             guard !faults.isHealed else { return }
@@ -71,7 +87,8 @@ final class RunTrace: Sendable {
                     "corruption_percent": .int(faults.corruptionPercent ?? 0),
                     "loss_percent": .int(faults.lossPercent ?? 0),
                     "isolated_replica": .int(faults.isolatedReplica ?? -1),
-                ]
+                ],
+                at: instant
             )
             current.networkSpanOpen = true
         }
@@ -113,7 +130,7 @@ final class RunTrace: Sendable {
     }
 
     /// Marks the failure that decided the run.
-    func failure(_ reason: ExitReason, _ message: String) {
+    func failure(_ reason: RunOutcome, _ message: String) {
         writer.instant(
             "test_failure",
             pid: Self.supervisorPid,

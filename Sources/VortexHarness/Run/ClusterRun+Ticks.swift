@@ -1,11 +1,25 @@
-// The tick loop of a run (REFERENCE-VORTEX.md §3.1): every 10 ms, stop at the end of the test
-// duration, notice a driver that exited, judge liveness, and take one fault decision and carry it
-// out. Decisions are logged (vortex.log, faults.jsonl with tick and monotonic time) and traced.
+// The tick loop of a run (docs/architecture.md, "The tick loop"): every 10 ms, stop at the end of
+// the test duration, notice a driver that exited, judge liveness, and take one fault decision and
+// carry it out. Each decision is logged with the moment it took effect on the run's clock, the
+// same moment in vortex.log (`time_us=`), faults.jsonl (`timeUs`) and trace.json (`ts`). The loop
+// returns what it counted.
 
 import Foundation
 import Supervision
-import Synchronization
 import Workload
+
+/// What the tick loop counted over a run.
+struct TickStatistics: Sendable, Hashable {
+    /// Decisions carried out, by kind (faults, heals, restarts and resumes alike).
+    var actions: [FaultKind: Int] = [:]
+    /// The longest an acceptable period waited for its first finished request.
+    var longestRecovery: Duration = .zero
+
+    /// Decisions that created a fault (terminate, pause, delay, corrupt, loss, isolate), by kind.
+    var faultsInjected: [FaultKind: Int] {
+        actions.filter { $0.key.injectsFault }
+    }
+}
 
 extension ClusterRun {
     /// Time between ticks, as the original's `constants.vsr.tick_ms`.
@@ -15,11 +29,10 @@ extension ClusterRun {
     /// Time between progress-line updates on a terminal.
     static let progressInterval = Duration.milliseconds(250)
 
-    func runTicks() async {
-        let origin = ContinuousClock.now
-        func since(_ instant: ContinuousClock.Instant) -> Duration { max(.zero, instant - origin) }
+    func runTicks() async -> TickStatistics {
+        var statistics = TickStatistics()
         let replicaCount = configuration.replicaCount
-        var scheduler = FaultScheduler(seed: schedulerSeed, weights: configuration.faultWeights)
+        var scheduler = FaultScheduler(seed: seeds.scheduler, weights: configuration.faultWeights)
         var executor = FaultExecutor(
             replicaCount: replicaCount,
             replicas: replicas,
@@ -30,41 +43,40 @@ extension ClusterRun {
             startupGrace: configuration.target.startupGrace,
             replicaCount: replicaCount
         )
-        var startedAt = Array(repeating: Duration.zero, count: replicaCount)
+        var startedAt = Array(repeating: clock.elapsed(), count: replicaCount)
         do {
-            let root = try rootSupervisor()
-            let cluster = try await root.supervisor(at: [ReplicaGroup.supervisorID])
+            let cluster = try await rootSupervisor().supervisor(at: [ReplicaGroup.supervisorID])
             replicas.attach(cluster)
         } catch {
             fail(.internalError, "the cluster supervisor is not reachable: \(error)")
-            return
+            return statistics
         }
         var tick: UInt64 = 0
         var nextProgress = Duration.zero
-        var nextThroughput = Self.throughputInterval
+        let loopStart = clock.elapsed()
+        var nextThroughput = loopStart + Self.throughputInterval
         var finishedAtLastSample = 0
         // Bounded by the test duration: `now` grows with every tick.
-        while !stopping.load(ordering: .acquiring) && !Task.isCancelled {
+        while !isStopping && !Task.isCancelled {
             try? await Task.sleep(for: Self.tickInterval)
-            let now = since(.now)
-            if now >= configuration.testDuration {
+            let now = clock.elapsed()
+            if now - loopStart >= configuration.testDuration {
                 log.log(.info, "workload", "terminating due to max duration")
                 verdict.pass()
                 requestShutdown()
-                return
+                return statistics
             }
-            if let termination = driver.withLock({ $0 })?.termination {
+            if let termination = progress.driverTermination {
                 fail(.driverExitedEarly, "workload: the driver exited early: \(termination)")
-                return
+                return statistics
             }
             for record in progress.drain() {
                 liveness.requestFinished(
-                    start: since(record.startMonotonic),
-                    end: since(record.endMonotonic)
+                    start: clock.elapsed(at: record.startMonotonic),
+                    end: clock.elapsed(at: record.endMonotonic)
                 )
             }
-            longestRecovery.withLock { $0 = liveness.longestRecovery }
-            let inFlight = await runner.withLock({ $0 })?.inFlight
+            statistics.longestRecovery = liveness.longestRecovery
             let states = executor.cluster.replicas.indices.map {
                 ReplicaLiveness(state: executor.cluster.replicas[$0], startedAt: startedAt[$0])
             }
@@ -72,29 +84,31 @@ extension ClusterRun {
                 now: now,
                 replicas: states,
                 network: executor.cluster.network,
-                oldestInFlightStart: inFlight.map { since($0.startMonotonic) }
+                oldestInFlightStart: progress.inFlightSince.map { clock.elapsed(at: $0) }
             ) {
                 if let periodStart = liveness.periodStart {
-                    trace.livenessRequired(from: origin + periodStart, to: .now)
+                    trace.livenessRequired(from: clock.origin + periodStart, to: .now)
                 }
-                fail(violation.exitReason, "liveness check: \(violation)")
-                return
+                fail(violation.outcome, "liveness check: \(violation)")
+                return statistics
             }
             if let decision = scheduler.decide(executor.cluster) {
                 let before = executor.cluster
                 do {
                     try await executor.execute(decision)
                 } catch {
-                    if stopping.load(ordering: .acquiring) { return }
+                    if isStopping { return statistics }
                     fail(.internalError, "fault \(decision) could not be carried out: \(error)")
-                    return
+                    return statistics
                 }
-                record(decision, tick: tick, now: now, before: before, after: executor.cluster)
+                let tookEffect = ContinuousClock.now
+                record(decision, tick: tick, at: tookEffect, before: before, after: executor.cluster)
+                statistics.actions[decision.kind, default: 0] += 1
                 for replica in 0..<replicaCount
                 where before.replicas[replica] == .terminated
                     && executor.cluster.replicas[replica] == .running
                 {
-                    startedAt[replica] = since(.now)
+                    startedAt[replica] = clock.elapsed(at: tookEffect)
                 }
             }
             if now >= nextThroughput {
@@ -105,52 +119,47 @@ extension ClusterRun {
             }
             if showProgress && now >= nextProgress {
                 nextProgress = now + Self.progressInterval
-                showProgressLine(now: now, cluster: executor.cluster)
+                showProgressLine(elapsed: now - loopStart, cluster: executor.cluster)
             }
             tick += 1
         }
+        return statistics
     }
 
-    private func rootSupervisor() throws -> Supervisor {
-        guard let supervisor = root.withLock({ $0 }) else {
-            throw ConfigurationError("the run's supervisor is not running")
-        }
-        return supervisor
-    }
-
+    /// Logs a decision that took effect at `instant` in vortex.log, faults.jsonl and the trace,
+    /// all with that one time.
     private func record(
         _ decision: FaultDecision,
         tick: UInt64,
-        now: Duration,
+        at instant: ContinuousClock.Instant,
         before: ObservedCluster,
         after: ObservedCluster
     ) {
-        let (seconds, attoseconds) = now.components
-        let timeUs = seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        let timeUs = clock.microseconds(at: instant)
         log.log(
             .info,
             "faults",
-            "tick=\(tick) t=\(DurationSyntax.formatMilliseconds(now)) \(decision)"
+            "tick=\(tick) t=\(DurationSyntax.formatMilliseconds(clock.elapsed(at: instant))) "
+                + "time_us=\(timeUs) \(decision)"
         )
         faultLog.append(FaultLogEntry(tick: tick, timeUs: timeUs, decision: decision))
-        faultCounts.withLock { $0[decision.kind, default: 0] += 1 }
         for replica in before.replicas.indices
         where before.replicas[replica] != after.replicas[replica] {
-            trace.replica(replica, became: after.replicas[replica])
+            trace.replica(replica, became: after.replicas[replica], at: instant)
         }
         if before.network != after.network {
-            trace.network(after.network)
+            trace.network(after.network, at: instant)
         }
     }
 
-    private func showProgressLine(now: Duration, cluster: ObservedCluster) {
+    private func showProgressLine(elapsed: Duration, cluster: ObservedCluster) {
         var faults: [String] = []
         for (replica, state) in cluster.replicas.enumerated() where state != .running {
             faults.append("r\(replica) \(state.rawValue)")
         }
         faults += cluster.network.activeNames
         let snapshot = ProgressSnapshot(
-            elapsed: now,
+            elapsed: elapsed,
             total: configuration.testDuration,
             requestsDone: progress.finishedCount,
             replicasUp: cluster.replicas(in: .running).count,

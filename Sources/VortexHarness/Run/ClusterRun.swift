@@ -1,9 +1,10 @@
-// One run as a supervision tree (ARCHITECTURE.md §3): root `vortex` with children started in
-// order and stopped in reverse: sinks, network backend, the `cluster` supervisor of replicas,
-// the workload (driver + model), and the tick loop (fault scheduler + liveness). An event
-// watcher logs every lifecycle event and turns any replica exit vortex did not cause into the
-// verdict (14, or 137 for a foreign SIGKILL). The first failure or the end of the duration stops
-// the tree.
+// One run as a supervision tree (docs/architecture.md, "One run"): root `vortex` with children
+// started in order and stopped in reverse: sinks, network backend, the `cluster` supervisor of
+// replicas, the workload (driver + model), and the tick loop (fault scheduler + liveness). An
+// event watcher logs every lifecycle event and turns any replica exit vortex did not cause into
+// the verdict (14, or 137 for a foreign SIGKILL). The first failure or the end of the duration
+// stops the tree. State flows one way: the workload task publishes through `progress`, the tick
+// loop returns its statistics, and `run` returns everything the summary needs as a RunResult.
 
 import ChromeTrace
 import Foundation
@@ -22,30 +23,29 @@ final class ClusterRun: Sendable {
     let replicas: ReplicaGroup
     /// The running replicas' process ids, for the network backend.
     let replicaProcesses: ReplicaProcessTable
-    let network: (any StoppableNetwork)?
+    let network: (any NetworkBackend)?
+    /// What the workload task publishes for the tick loop and the summary.
     let progress = WorkloadProgress()
-    let faultCounts = Mutex<[FaultKind: Int]>([:])
-    let longestRecovery = Mutex<Duration>(.zero)
-    let stopping = Atomic<Bool>(false)
-    let root = Mutex<Supervisor?>(nil)
-    let driver = Mutex<DriverHandle?>(nil)
-    let runner = Mutex<WorkloadRunner?>(nil)
     let faultLog: FaultLogFile
     let showProgress: Bool
-    /// Seeds derived from the run seed, in a fixed order.
-    let schedulerSeed: UInt64
-    let workloadSeed: UInt64
-    let proxySeed: UInt64
+    let clock: RunClock
+    let seeds: RunSeeds
+    private let stopping = Atomic<Bool>(false)
+    private let root = Mutex<Supervisor?>(nil)
+    /// Set once, by the tick loop's child when the loop returns.
+    private let tickStatistics = Mutex<TickStatistics?>(nil)
 
     init(
         configuration: RunConfiguration,
+        clock: RunClock,
         log: RunLog,
         trace: RunTrace,
-        network: (any StoppableNetwork)?,
+        network: (any NetworkBackend)?,
         replicaProcesses: ReplicaProcessTable
     ) throws {
         self.configuration = configuration
         self.values = PlaceholderValues(configuration)
+        self.clock = clock
         self.log = log
         self.trace = trace
         self.network = network
@@ -53,11 +53,11 @@ final class ClusterRun: Sendable {
         self.replicas = ReplicaGroup(values: values, target: configuration.target, log: log)
         self.faultLog = try FaultLogFile(path: "\(configuration.outputDirectory)/faults.jsonl")
         self.showProgress = isatty(1) == 1
-        var random = VortexRandom(seed: configuration.seed)
-        schedulerSeed = random.next()
-        workloadSeed = random.next()
-        proxySeed = random.next()
+        self.seeds = RunSeeds(runSeed: configuration.seed)
     }
+
+    /// Whether the run is stopping (a verdict was reached or a signal came).
+    var isStopping: Bool { stopping.load(ordering: .acquiring) }
 
     /// Asks the tree to stop (once).
     func requestShutdown() {
@@ -66,7 +66,7 @@ final class ClusterRun: Sendable {
     }
 
     /// Records a failure, marks it in the trace and stops the tree.
-    func fail(_ reason: ExitReason, _ message: String) {
+    func fail(_ reason: RunOutcome, _ message: String) {
         if verdict.fail(reason, message) {
             log.log(.error, "vortex", message)
             trace.failure(reason, message)
@@ -76,8 +76,8 @@ final class ClusterRun: Sendable {
         requestShutdown()
     }
 
-    /// Runs to the verdict; returns it.
-    func run(terminationSignals: SignalWatcher?) async -> (reason: ExitReason, message: String) {
+    /// Runs to the verdict; returns it with what the summary reports.
+    func run(terminationSignals: SignalWatcher?) async -> RunResult {
         let supervisor = Supervisor(rootSpec())
         root.withLock { $0 = supervisor }
         supervisor.onEvent { [replicaProcesses] event in replicaProcesses.record(event) }
@@ -98,7 +98,15 @@ final class ClusterRun: Sendable {
             verdict.fail(.internalError, "the run ended without a verdict")
         }
         if showProgress { log.clearProgress() }
-        return verdict.outcome
+        let (outcome, message) = verdict.outcome
+        return RunResult(
+            outcome: outcome,
+            message: message,
+            statistics: tickStatistics.withLock { $0 } ?? TickStatistics(),
+            requestsFinished: progress.finishedCount,
+            latencyByCommand: progress.latencyByCommand,
+            ledger: progress.ledger
+        )
     }
 
     private func rootSpec() -> SupervisorSpec {
@@ -130,10 +138,19 @@ final class ClusterRun: Sendable {
                     try await self.runWorkload(context)
                 },
                 .task("faults", restart: .temporary) { _ in
-                    await self.runTicks()
+                    let statistics = await self.runTicks()
+                    self.tickStatistics.withLock { $0 = statistics }
                 },
             ]
         )
+    }
+
+    /// The running root supervisor.
+    func rootSupervisor() throws -> Supervisor {
+        guard let supervisor = root.withLock({ $0 }) else {
+            throw RunError("the run's supervisor is not running")
+        }
+        return supervisor
     }
 
     /// Writes what the network backend did to vortex.log (debug).
@@ -185,7 +202,7 @@ final class ClusterRun: Sendable {
     }
 
     private func judgeExit(of path: ChildPath, reason: Supervision.ExitReason) {
-        guard !stopping.load(ordering: .acquiring) else { return }
+        guard !isStopping else { return }
         if let replica = ReplicaGroup.replicaIndex(of: path) {
             switch reason {
             case .killed, .shutdown: return
@@ -209,53 +226,18 @@ final class ClusterRun: Sendable {
     }
 }
 
-/// A network backend the run starts and stops.
-protocol StoppableNetwork: NetworkFaultBackend {
-    /// Starts the backend (proxies listen).
-    func start() async throws
-    /// Heals and removes everything the backend set up.
-    func stop() async
-    /// Lines for the end of the run's log: what the backend did (e.g. how many connections an
-    /// isolated replica had opened were cut).
-    func counterLines() -> [String]
-}
-
-extension ProxyNetwork: StoppableNetwork {
-    func counterLines() -> [String] {
-        counters().map { endpoint, counters in
-            "proxy \(endpoint.replica) \(endpoint.portName) :\(endpoint.listenPort): \(counters)"
-        }
-    }
-}
-
-extension NetemNetwork: StoppableNetwork {
-    func start() async throws {}
-
-    func counterLines() -> [String] {
-        ["netem: isolations matched \(outgoingPortsMatched) outgoing connection ports"]
-    }
-}
-
-/// `faults.jsonl`: one JSON object per fault decision, with tick and monotonic time.
-final class FaultLogFile: Sendable {
-    private let handle: FileHandle
-
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw ConfigurationError("cannot create \(path)")
-        }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-    }
-
-    func append(_ entry: FaultLogEntry) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard var data = try? encoder.encode(entry) else { return }
-        data.append(0x0A)
-        try? handle.write(contentsOf: data)
-    }
-
-    func close() {
-        try? handle.close()
-    }
+/// What a run hands to the summary once it has its verdict.
+struct RunResult: Sendable {
+    /// How the run ended.
+    var outcome: RunOutcome
+    /// One line saying why.
+    var message: String
+    /// What the tick loop counted.
+    var statistics: TickStatistics
+    /// Requests finished.
+    var requestsFinished: Int
+    /// Latency histograms by command.
+    var latencyByCommand: [String: LatencyHistogram]
+    /// The ledger totals (nil when the workload never stopped cleanly, e.g. never started).
+    var ledger: LedgerTotals?
 }

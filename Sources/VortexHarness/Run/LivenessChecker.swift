@@ -1,4 +1,4 @@
-// The liveness rule (REFERENCE-VORTEX.md §4.4) with the two additions of §11: while at most
+// The liveness rule (docs/user-guide.md, "Liveness") with the harness's two additions: while at most
 // ⌊(n−1)/2⌋ replicas are faulty and no cluster-wide network fault is active (an "acceptable
 // period"), some request must finish within the window (else exit 17) and no request may spend
 // longer than the window inside the period (else 18) — counting the oldest request still in
@@ -16,7 +16,7 @@ public enum LivenessViolation: Sendable, Hashable, CustomStringConvertible {
     case stuckRequest(spent: Duration)
 
     /// The exit reason of the violation.
-    public var exitReason: ExitReason {
+    public var outcome: RunOutcome {
         switch self {
         case .noProgress: .liveness
         case .slowRequest, .stuckRequest: .requestSlow

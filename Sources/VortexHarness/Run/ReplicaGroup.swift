@@ -66,7 +66,7 @@ final class ReplicaGroup: ReplicaControl, Sendable {
 
     private func supervisor() throws -> Supervisor {
         guard let supervisor = cluster.withLock({ $0 }) else {
-            throw ConfigurationError("the cluster is not running")
+            throw RunError("the cluster is not running")
         }
         return supervisor
     }
@@ -114,7 +114,7 @@ final class ReplicaGroup: ReplicaControl, Sendable {
         let child = try processCommand(argv, replica: replica).spawn()
         let termination = await child.wait()
         guard termination == .exited(0) else {
-            throw ConfigurationError(
+            throw RunError(
                 "replica \(replica): prepare command ended with \(termination); see "
                     + logPath(replica)
             )

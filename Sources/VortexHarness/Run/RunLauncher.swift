@@ -6,10 +6,7 @@
 // and removes the output directory after a pass unless asked to keep it.
 
 import Foundation
-import Netem
 import ProcessControl
-import Synchronization
-import Workload
 
 /// Starts a validated run and returns its exit code.
 public enum RunLauncher {
@@ -22,7 +19,7 @@ public enum RunLauncher {
                 "cannot create the run's namespaces: \(failure); unprivileged user namespaces "
                     + "must be enabled (sysctl kernel.unprivileged_userns_clone=1)"
             )
-            return ExitReason.usage.code
+            return RunOutcome.usage.code
         }
         unsetenv(RunEnvironment.seedVariable)
         unsetenv(RunEnvironment.outputVariable)
@@ -30,7 +27,7 @@ public enum RunLauncher {
             let descriptor = open(logFile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else {
                 printError("--log \(logFile) cannot be opened: \(String(cString: strerror(errno)))")
-                return ExitReason.usage.code
+                return RunOutcome.usage.code
             }
             dup2(descriptor, 2)
             close(descriptor)
@@ -72,37 +69,36 @@ public enum RunLauncher {
                 "--output \(output): cannot create the output directory there; "
                     + "give --output a path in a writable directory"
             )
-            return ExitReason.usage.code
+            return RunOutcome.usage.code
         }
+        let clock = RunClock()
+        let seeds = RunSeeds(runSeed: configuration.seed)
         let replicaProcesses = ReplicaProcessTable()
-        let network: (any StoppableNetwork)?
+        let network: (any NetworkBackend)?
         do {
-            network = try makeNetwork(configuration, replicaProcesses: replicaProcesses)
-            let unsupported =
-                network?.capabilities.unsupportedKinds(among: configuration.faultWeights) ?? []
-            if !unsupported.isEmpty {
-                throw ConfigurationError(
-                    "--faults \(configuration.faults.rawValue) cannot inject "
-                        + unsupported.map(\.rawValue).joined(separator: ", ")
-                        + "; set their --fault-weight to 0 or use another backend"
-                )
-            }
+            network = try NetworkBackends.make(
+                configuration,
+                seeds: seeds,
+                replicaProcesses: replicaProcesses
+            )
         } catch {
             try? FileManager.default.removeItem(atPath: output)
             printError("\(error)")
-            return ExitReason.usage.code
+            return RunOutcome.usage.code
         }
         let log: RunLog
         let trace: RunTrace
         let run: ClusterRun
         do {
-            log = try RunLog(path: "\(output)/vortex.log")
+            log = try RunLog(path: "\(output)/vortex.log", clock: clock)
             trace = try RunTrace(
                 path: "\(output)/trace.json",
-                replicaCount: configuration.replicaCount
+                replicaCount: configuration.replicaCount,
+                clock: clock
             )
             run = try ClusterRun(
                 configuration: configuration,
+                clock: clock,
                 log: log,
                 trace: trace,
                 network: network,
@@ -110,65 +106,39 @@ public enum RunLauncher {
             )
         } catch {
             printError("cannot write to \(output): \(error)")
-            return ExitReason.internalError.code
+            return RunOutcome.internalError.code
         }
         logStart(configuration, log: log)
-        let started = ContinuousClock.now
-        let (reason, message) = await run.run(terminationSignals: signals)
-        let elapsed = ContinuousClock.now - started
+        let result = await run.run(terminationSignals: signals)
+        let elapsed = clock.elapsed()
         run.faultLog.close()
         try? trace.close()
-        writeSummary(
+        let summary = RunSummary(
             configuration,
-            run: run,
-            reason: reason,
-            message: message,
+            result: result,
             elapsed: elapsed,
-            log: log
+            commandLine: CommandLine.arguments
         )
-        log.log(reason == .pass ? .info : .error, "vortex", "done: \(reason) (\(message))")
-        let removeOutput = reason == .pass && !configuration.keepOutput
+        do {
+            try summary.json().write(to: URL(fileURLWithPath: "\(output)/summary.json"))
+        } catch {
+            log.log(.error, "vortex", "cannot write summary.json: \(error)")
+        }
+        logTotals(summary, log: log)
+        let outcome = result.outcome
+        log.log(outcome == .pass ? .info : .error, "vortex", "done: \(outcome) (\(result.message))")
+        let removeOutput = outcome == .pass && !configuration.keepOutput
         if removeOutput {
             try? FileManager.default.removeItem(atPath: output)
         }
-        print(RunSummary.verdictLine(reason: reason, seed: configuration.seed, output: output))
-        return reason.code
-    }
-
-    private static func makeNetwork(
-        _ configuration: RunConfiguration,
-        replicaProcesses: ReplicaProcessTable
-    ) throws -> (any StoppableNetwork)? {
-        switch configuration.faults {
-        case .none: return nil
-        case .proxy:
-            var random = VortexRandom(seed: configuration.seed)
-            _ = (random.next(), random.next())
-            // Telling connections apart by replica costs a /proc scan per accepted connection;
-            // only isolation needs it.
-            var replicaProcessIDs: (@Sendable () -> [Int: Int32])?
-            if configuration.faultWeights[.isolate] > 0 {
-                replicaProcessIDs = { replicaProcesses.current }
-            }
-            return ProxyNetwork(
-                layout: configuration.layout,
-                corruptiblePorts: configuration.target.corruptiblePorts,
-                seed: random.next(),
-                replicaProcessIDs: replicaProcessIDs
+        print(
+            RunSummary.verdictLine(
+                outcome: outcome,
+                seed: configuration.seed,
+                output: removeOutput ? nil : output
             )
-        case .netem:
-            do {
-                return try NetemNetwork(
-                    layout: configuration.layout,
-                    replicaProcessIDs: { replicaProcesses.current }
-                )
-            } catch {
-                // A missing kernel feature's line already names its fix.
-                var fix = "; use --faults proxy, or a kernel with CONFIG_NET_SCH_NETEM"
-                if case NetemError.unsupported = error { fix = "" }
-                throw ConfigurationError("--faults netem cannot be used here: \(error)\(fix)")
-            }
-        }
+        )
+        return outcome.code
     }
 
     private static func logStart(_ configuration: RunConfiguration, log: RunLog) {
@@ -185,34 +155,22 @@ public enum RunLauncher {
         )
     }
 
-    private static func writeSummary(
-        _ configuration: RunConfiguration,
-        run: ClusterRun,
-        reason: ExitReason,
-        message: String,
-        elapsed: Duration,
-        log: RunLog
-    ) {
-        let summary = RunSummary(
-            reason: reason,
-            message: message,
-            seed: configuration.seed,
-            target: configuration.target.name,
-            faults: configuration.faults.rawValue,
-            replicaCount: configuration.replicaCount,
-            testDuration: configuration.testDuration,
-            elapsed: elapsed,
-            faultsInjected: run.faultCounts.withLock { $0 },
-            latencyByCommand: run.progress.latencyByCommand,
-            longestRecovery: run.longestRecovery.withLock { $0 },
-            output: configuration.outputDirectory
+    /// The original's closing lines: requests and the ledger totals with their rates.
+    private static func logTotals(_ summary: RunSummary, log: RunLog) {
+        let requests = summary.requests.values.reduce(0, +)
+        log.log(
+            .info,
+            "vortex",
+            "requests=\(requests) requests_per_second=\(summary.requestsPerSecond)"
         )
-        do {
-            try summary.json().write(
-                to: URL(fileURLWithPath: "\(configuration.outputDirectory)/summary.json")
+        if let ledger = summary.ledger {
+            log.log(
+                .info,
+                "vortex",
+                "accounts_created=\(ledger.accountsCreated) "
+                    + "transfers_created=\(ledger.transfersCreated) "
+                    + "transfers_per_second=\(ledger.transfersPerSecond)"
             )
-        } catch {
-            log.log(.error, "vortex", "cannot write summary.json: \(error)")
         }
     }
 

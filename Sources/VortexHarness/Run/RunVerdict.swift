@@ -6,14 +6,14 @@ import Synchronization
 /// First-failure-wins verdict shared by the run's tasks.
 final class RunVerdict: Sendable {
     private struct State {
-        var failure: (reason: ExitReason, message: String)?
+        var failure: (reason: RunOutcome, message: String)?
         var passed = false
     }
     private let state = Mutex(State())
 
     /// Records a failure; returns true when it is the first.
     @discardableResult
-    func fail(_ reason: ExitReason, _ message: String) -> Bool {
+    func fail(_ reason: RunOutcome, _ message: String) -> Bool {
         precondition(reason != .pass, "a failure has a failing reason")
         return state.withLock { state in
             guard state.failure == nil else { return false }
@@ -45,7 +45,7 @@ final class RunVerdict: Sendable {
     var isDecided: Bool { state.withLock { $0.failure != nil || $0.passed } }
 
     /// The final reason and message.
-    var outcome: (reason: ExitReason, message: String) {
+    var outcome: (reason: RunOutcome, message: String) {
         state.withLock { state in
             if let failure = state.failure { return failure }
             if state.passed { return (.pass, "test duration elapsed, every reply reconciled") }

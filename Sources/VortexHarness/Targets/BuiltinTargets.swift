@@ -1,5 +1,5 @@
 // The targets vortex knows without a file: `etcd` (the default; Debian's etcd 3.4) and
-// `tigerbeetle` (the original's command lines, REFERENCE-VORTEX.md §3.2, with the user's binary).
+// `tigerbeetle` (the original vortex's command lines, with the user's binary).
 // Both are ordinary target definitions, so docs/targets.md can show them as target files.
 
 /// The built-in targets, by name.
@@ -61,7 +61,9 @@ public enum BuiltinTargets {
             start: start,
             startupGrace: .seconds(5),
             driver: DriverDefinition(command: driver, addressesPort: "client"),
-            maxEventsPerRequest: 128
+            maxEventsPerRequest: 128,
+            replicaInstallHint: "install etcd-server (apt-get install etcd-server)",
+            driverInstallHint: "build it next to vortex (swift build) or pass --driver-command"
         )
     }
 

@@ -117,7 +117,7 @@ public struct ClusterLayout: Sendable, Hashable {
     /// The member name of a replica: `r<index>`.
     public static func memberName(replica: Int) -> String { "r\(replica)" }
 
-    /// The addresses argument of the driver (REFERENCE-VORTEX.md §2.2): the advertised `name`
+    /// The addresses argument of the driver (docs/workload.md, the driver protocol): the advertised `name`
     /// ports, comma-separated, ports only when the host is the loopback (as the original) and
     /// `host:port` otherwise.
     public func driverAddresses(_ name: String) -> String {

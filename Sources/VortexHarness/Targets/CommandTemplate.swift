@@ -2,6 +2,8 @@
 // parsed once when the target is loaded so that an unknown placeholder or port name is a clear
 // configuration error before anything starts, and expanded per replica from the cluster layout.
 
+import Foundation
+
 /// One placeholder a target command may use. See docs/targets.md for the full table.
 public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
     /// `{replica}`: the replica index, 0-based.
@@ -105,7 +107,7 @@ public enum TemplateSegment: Sendable, Hashable {
 
 /// A command line (argv) whose arguments may contain placeholders. `{{` and `}}` stand for
 /// literal braces.
-public struct CommandTemplate: Sendable, Hashable {
+public struct CommandTemplate: Sendable, Hashable, CustomStringConvertible {
     /// The arguments, each a sequence of segments; the first one names the executable.
     public let arguments: [[TemplateSegment]]
 
@@ -212,5 +214,30 @@ public struct CommandTemplate: Sendable, Hashable {
                 }
             }.joined()
         }
+    }
+
+    /// The command as written: arguments joined by spaces, placeholders in braces.
+    public var description: String {
+        arguments.map { argument in
+            argument.map { segment in
+                switch segment {
+                case .literal(let text):
+                    text.replacingOccurrences(of: "{", with: "{{")
+                        .replacingOccurrences(of: "}", with: "}}")
+                case .placeholder(let placeholder): placeholder.description
+                }
+            }.joined()
+        }.joined(separator: " ")
+    }
+
+    /// Checks that the command names no single replica (a driver serves the whole cluster).
+    ///
+    /// - Throws: ``ConfigurationError`` naming `field` and the first per-replica placeholder.
+    public func requireClusterWide(field: String) throws(ConfigurationError) {
+        guard let placeholder = placeholders.first(where: \.isPerReplica) else { return }
+        throw ConfigurationError(
+            "\(field) uses \(placeholder), which names one replica; the driver serves the whole "
+                + "cluster (use {advertised-addresses.NAME})"
+        )
     }
 }

@@ -45,6 +45,10 @@ public struct TargetDefinition: Sendable, Hashable {
     public var maxEventsPerRequest: Int
     /// The cluster id passed to drivers and `{cluster}` (the original passes 0).
     public var cluster: UInt64
+    /// How to get the replica executable when it is missing (the end of an error line).
+    public var replicaInstallHint: String
+    /// How to get the built-in driver when it is missing (the end of an error line).
+    public var driverInstallHint: String
 
     /// The largest value of ``maxEventsPerRequest`` (the original's `events_count_max`).
     public static let maxEventsPerRequestLimit = 8_189
@@ -64,7 +68,9 @@ public struct TargetDefinition: Sendable, Hashable {
         startupGrace: Duration,
         driver: DriverDefinition,
         maxEventsPerRequest: Int,
-        cluster: UInt64 = 0
+        cluster: UInt64 = 0,
+        replicaInstallHint: String? = nil,
+        driverInstallHint: String? = nil
     ) throws(ConfigurationError) {
         try Self.checkPorts(ports: ports, proxiedPorts: proxiedPorts, target: name)
         for port in corruptiblePorts ?? [] where !proxiedPorts.contains(port) {
@@ -88,14 +94,7 @@ public struct TargetDefinition: Sendable, Hashable {
         guard startupGrace > .zero else {
             throw ConfigurationError("target \(name): startup-grace must be positive, e.g. 5s")
         }
-        if let command = driver.command {
-            if let placeholder = command.placeholders.first(where: \.isPerReplica) {
-                throw ConfigurationError(
-                    "target \(name): driver.command uses \(placeholder), which names one replica; "
-                        + "the driver serves the whole cluster (use {advertised-addresses.NAME})"
-                )
-            }
-        }
+        try driver.command?.requireClusterWide(field: "target \(name): driver.command")
         self.name = name
         self.summary = summary
         self.ports = ports
@@ -107,6 +106,10 @@ public struct TargetDefinition: Sendable, Hashable {
         self.driver = driver
         self.maxEventsPerRequest = maxEventsPerRequest
         self.cluster = cluster
+        self.replicaInstallHint =
+            replicaInstallHint ?? "install it or fix the commands of target \(name)"
+        self.driverInstallHint =
+            driverInstallHint ?? "check driver.command of the target or pass --driver-command"
     }
 
     private static func checkPorts(

@@ -37,19 +37,27 @@ public enum TargetFile {
 
     /// Reads and checks the target file at `path`.
     ///
+    /// - Parameter fromTargetFlag: whether the path came from `--target` (whose error lines
+    ///   also point at the built-in targets) rather than from `vortex targets FILE`.
     /// - Throws: ``ConfigurationError`` naming the file and what is wrong with it.
-    public static func load(path: String) throws(ConfigurationError) -> TargetDefinition {
+    public static func load(
+        path: String,
+        fromTargetFlag: Bool = true
+    ) throws(ConfigurationError) -> TargetDefinition {
         let fileExtension = (path as NSString).pathExtension.lowercased()
         guard extensions.contains(fileExtension) else {
             throw ConfigurationError(
-                "--target '\(path)' is not etcd, tigerbeetle or a target file ending in "
-                    + ".toml, .yaml or .yml; run 'vortex targets' for the built-ins"
+                fromTargetFlag
+                    ? "--target '\(path)' is not etcd, tigerbeetle or a target file ending in "
+                        + ".toml, .yaml or .yml; run 'vortex targets' for the built-ins"
+                    : "'\(path)' is not a target file: its name must end in .toml, .yaml or .yml"
             )
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigurationError(
-                "target file \(path) does not exist; check the path or use --target etcd"
+                "target file \(path) does not exist; check the path"
+                    + (fromTargetFlag ? " or use --target etcd" : "")
             )
         }
         guard !isDirectory.boolValue else {

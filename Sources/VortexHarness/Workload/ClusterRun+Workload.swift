@@ -1,7 +1,8 @@
 // The workload child of a run: starts the driver (`<driver command> <cluster> <addresses>`, its
 // stderr in `<output>/driver.log`), then runs the closed-loop workload — generate, send,
 // reconcile — until the run stops, and ends the driver with SIGTERM, whose end status is judged
-// as the original does (exit 11 when wrong).
+// as the original does (exit 11 when wrong). What the other tasks need to know goes through
+// `progress`.
 
 import Foundation
 import ProcessControl
@@ -25,22 +26,21 @@ extension ClusterRun {
         do {
             handle = try DriverHandle(command: command)
         } catch {
-            fail(.internalError, "workload: \(error)")
+            fail(RunOutcome(error.kind), "workload: \(error); check --driver-command")
             return
         }
         // Liveness judges slow requests; the request timeout only guards against a run that
         // would otherwise never end.
         let requestTimeout = configuration.testDuration + configuration.livenessWindow * 2
         let workload = WorkloadRunner(
-            seed: workloadSeed,
+            seed: seeds.workload,
             configuration: WorkloadConfiguration(
                 maximumEventsPerRequest: target.maxEventsPerRequest
             ),
             driver: handle,
             requestTimeout: requestTimeout
         )
-        driver.withLock { $0 = handle }
-        runner.withLock { $0 = workload }
+        progress.driverStarted(handle)
         context.reportReady()
         await loop(workload)
         await finish(handle, workload: workload)
@@ -48,15 +48,15 @@ extension ClusterRun {
 
     private func loop(_ workload: WorkloadRunner) async {
         // Ends when the run stops (cancellation or the stopping flag) or the workload fails.
-        while !stopping.load(ordering: .acquiring) && !Task.isCancelled {
+        while !isStopping && !Task.isCancelled {
             do {
+                progress.requestBegan()
                 let record = try await workload.step()
                 progress.finished(record)
                 trace.request(record)
             } catch {
-                if stopping.load(ordering: .acquiring) || Task.isCancelled { return }
-                let reason = ExitReason(rawValue: error.exitCode) ?? .internalError
-                fail(reason, "workload: \(error)")
+                if isStopping || Task.isCancelled { return }
+                fail(RunOutcome(error.kind), "workload: \(error)")
                 return
             }
         }
@@ -67,6 +67,18 @@ extension ClusterRun {
         for (command, count) in finished.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             log.log(.info, "workload", "completed command=\(command) count=\(count)")
         }
+        let model = await workload.model
+        let ledger = LedgerTotals(
+            accountsCreated: model.accounts.count,
+            transfersCreated: model.transfersCreated
+        )
+        progress.stopped(ledger: ledger)
+        log.log(
+            .info,
+            "workload",
+            "ledger accounts_created=\(ledger.accountsCreated) "
+                + "transfers_created=\(ledger.transfersCreated)"
+        )
         if verdict.hasFailed {
             await handle.kill()
             return
@@ -74,10 +86,10 @@ extension ClusterRun {
         do {
             try await handle.finish(gracePeriod: .seconds(5))
         } catch {
-            let reason = ExitReason(rawValue: error.exitCode) ?? .internalError
-            if verdict.fail(reason, "workload: \(error)") {
+            let outcome = RunOutcome(error.kind)
+            if verdict.fail(outcome, "workload: \(error)") {
                 log.log(.error, "workload", "\(error)")
-                trace.failure(reason, "\(error)")
+                trace.failure(outcome, "\(error)")
             }
         }
     }

@@ -6,10 +6,13 @@ import Synchronization
 
 extension TraceWriter {
     /// Writes one event under the lock at the current time; does nothing once closed.
-    func write(_ encode: @Sendable (inout WriterState, _ nowNanoseconds: Int64) -> Void) {
+    func write(
+        at instant: ContinuousClock.Instant? = nil,
+        _ encode: @Sendable (inout WriterState, _ nowNanoseconds: Int64) -> Void
+    ) {
         state.withLock { state in
             guard !state.isClosed else { return }
-            emit(&state, nanosecondsSinceOrigin(clockNow()), encode)
+            emit(&state, nanosecondsSinceOrigin(instant ?? clockNow()), encode)
         }
     }
 

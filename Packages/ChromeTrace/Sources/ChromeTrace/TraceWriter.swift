@@ -45,17 +45,22 @@ public final class TraceWriter: Sendable {
     ///   - flushInterval: The first event that comes this long or longer after the last write
     ///     writes the buffer out, so a busy run's file lags by at most about this much; `.zero`
     ///     writes every event at once. Call `flush()` to write out a quiet run's last events.
+    ///   - origin: The moment `ts` counts from, and its wall-clock time in nanoseconds since the
+    ///     Unix epoch; nil for the writer's creation. A program whose other outputs count time
+    ///     from one origin passes it here, so every output agrees on when an event happened.
     /// - Throws: `TraceWriterError` when the file cannot be created.
     public convenience init(
         path: String,
         bufferCapacityBytes: Int = 64 * 1_024,
-        flushInterval: Duration = .milliseconds(100)
+        flushInterval: Duration = .milliseconds(100),
+        origin: (instant: ContinuousClock.Instant, wallNanoseconds: Int64)? = nil
     ) throws(TraceWriterError) {
         try self.init(
             path: path,
             bufferCapacityBytes: bufferCapacityBytes,
             flushInterval: flushInterval,
-            originWallNanoseconds: nil,
+            originWallNanoseconds: origin?.wallNanoseconds,
+            origin: origin?.instant,
             clockNow: { ContinuousClock.now }
         )
     }
@@ -66,6 +71,7 @@ public final class TraceWriter: Sendable {
         bufferCapacityBytes: Int,
         flushInterval: Duration,
         originWallNanoseconds: Int64?,
+        origin: ContinuousClock.Instant? = nil,
         clockNow: @escaping @Sendable () -> ContinuousClock.Instant
     ) throws(TraceWriterError) {
         precondition(bufferCapacityBytes > 0, "bufferCapacityBytes must be positive")
@@ -78,7 +84,7 @@ public final class TraceWriter: Sendable {
         clock_gettime(CLOCK_REALTIME, &realtime)
         self.path = path
         self.clockNow = clockNow
-        self.origin = clockNow()
+        self.origin = origin ?? clockNow()
         self.originWallNanoseconds =
             originWallNanoseconds
             ?? (Int64(realtime.tv_sec) * 1_000_000_000 + Int64(realtime.tv_nsec))
@@ -138,23 +144,36 @@ public final class TraceWriter: Sendable {
 
     // MARK: Spans
 
-    /// Begins span `name` on track (`pid`, `tid`) now (a `B` event).
+    /// Begins span `name` on track (`pid`, `tid`) now, or at `instant` (a `B` event).
     ///
     /// Spans on one track nest: end them innermost first with `endSpan`. Spans still open at
     /// `close()` are ended there, with `ended_at_close: true` in their end's args.
-    public func beginSpan(_ name: String, pid: Int, tid: Int = 0, args: TraceArguments = [:]) {
-        write { state, nowNanoseconds in
+    public func beginSpan(
+        _ name: String,
+        pid: Int,
+        tid: Int = 0,
+        args: TraceArguments = [:],
+        at instant: ContinuousClock.Instant? = nil
+    ) {
+        write(at: instant) { state, nowNanoseconds in
             state.pushSpan(name, on: ThreadKey(pid: pid, tid: tid))
             appendSimpleEvent(&state, "B", name, pid, tid, nowNanoseconds, args, "timestamp")
         }
     }
 
-    /// Ends span `name`, the innermost open span on track (`pid`, `tid`), now (an `E` event).
+    /// Ends span `name`, the innermost open span on track (`pid`, `tid`), now or at `instant`
+    /// (an `E` event).
     ///
     /// Ending a span that is not the innermost open one on its track is a programmer error:
     /// it traps in debug builds; release builds write nothing. The end's wall-clock time is
     /// in `args.end_timestamp`, so the viewer shows both ends of the span.
-    public func endSpan(_ name: String, pid: Int, tid: Int = 0, args: TraceArguments = [:]) {
+    public func endSpan(
+        _ name: String,
+        pid: Int,
+        tid: Int = 0,
+        args: TraceArguments = [:],
+        at instant: ContinuousClock.Instant? = nil
+    ) {
         state.withLock { state in
             guard !state.isClosed else { return }
             let track = ThreadKey(pid: pid, tid: tid)
@@ -165,7 +184,7 @@ public final class TraceWriter: Sendable {
                 )
                 return
             }
-            emit(&state, nanosecondsSinceOrigin(clockNow())) { state, nowNanoseconds in
+            emit(&state, nanosecondsSinceOrigin(instant ?? clockNow())) { state, nowNanoseconds in
                 appendSimpleEvent(
                     &state,
                     "E",

@@ -1,6 +1,6 @@
-// Parsing of the values a user types for faults and addresses (`50ms`, `2%`, `1MB/s`,
-// `127.0.0.1:9000`), shared by `vortex proxy` and the harness's configuration so that both accept
-// the same syntax and reject bad input with the same one-line message.
+// Parsing of the values a user types for faults and addresses (`2%`, `1MB/s`, `127.0.0.1:9000`),
+// so that every program built on the proxy accepts the same syntax and rejects bad input with the
+// same one-line message.
 
 /// A value the user typed that cannot be used; `message` says what is wrong and what is accepted.
 public struct FaultValueError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -36,39 +36,9 @@ public struct HostAndPort: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Parsers for fault values and addresses; every failure is a `FaultValueError`.
+/// Parsers for fault values and addresses; every failure is a `FaultValueError`. (Durations use
+/// the one duration syntax of the program that reads them; the proxy takes `Duration` values.)
 public enum FaultValue {
-    /// Parses a non-negative duration with a unit: `ns`, `us`, `ms`, `s` or `m`
-    /// (e.g. `50ms`, `1.5s`, `0`).
-    public static func parseDuration(_ text: String) throws(FaultValueError) -> Duration {
-        let units: [(suffix: String, nanoseconds: Double)] = [
-            ("ns", 1), ("us", 1e3), ("µs", 1e3), ("ms", 1e6), ("s", 1e9), ("m", 60e9),
-        ]
-        let trimmed = text.trimmingWhitespace()
-        if trimmed == "0" {
-            return .zero
-        }
-        // Longest suffix first so that "ms" is not read as "m" + "s".
-        for unit in units.sorted(by: { $0.suffix.count > $1.suffix.count })
-        where trimmed.hasSuffix(unit.suffix) {
-            let number = String(trimmed.dropLast(unit.suffix.count))
-            guard let value = Double(number), value.isFinite else {
-                throw FaultValueError("'\(text)' is not a duration; write e.g. 50ms, 1.5s or 200us")
-            }
-            guard value >= 0 else {
-                throw FaultValueError("duration '\(text)' is negative; use 0 or more, e.g. 50ms")
-            }
-            let nanoseconds = value * unit.nanoseconds
-            guard nanoseconds < 1e15 else {
-                throw FaultValueError("duration '\(text)' is too long; use less than 10 days")
-            }
-            return .nanoseconds(Int64(nanoseconds.rounded()))
-        }
-        throw FaultValueError(
-            "'\(text)' has no known duration unit; use ns, us, ms, s or m, e.g. 50ms"
-        )
-    }
-
     /// Parses a percentage `0...100`, with or without `%` (`2%`, `2.5`), as a probability 0...1.
     public static func parsePercentage(_ text: String) throws(FaultValueError) -> Double {
         var trimmed = text.trimmingWhitespace()

@@ -4,26 +4,6 @@ import FaultProxy
 import Testing
 
 @Suite struct FaultValueTests {
-    @Test(arguments: [
-        ("50ms", Duration.milliseconds(50)), ("1.5s", .milliseconds(1500)),
-        ("200us", .microseconds(200)), ("0", .zero), ("2m", .seconds(120)),
-        ("10ns", .nanoseconds(10)),
-    ])
-    func durations(text: String, expected: Duration) throws {
-        #expect(try FaultValue.parseDuration(text) == expected)
-    }
-
-    @Test(arguments: ["-5ms", "50", "50xs", "ms", "", "fast"])
-    func badDurations(text: String) {
-        #expect(throws: FaultValueError.self) { try FaultValue.parseDuration(text) }
-    }
-
-    @Test func negativeDurationMessageSaysSo() {
-        #expect(throws: FaultValueError("duration '-5ms' is negative; use 0 or more, e.g. 50ms")) {
-            try FaultValue.parseDuration("-5ms")
-        }
-    }
-
     @Test(arguments: [("2%", 0.02), ("0.5%", 0.005), ("100%", 1.0), ("10", 0.1), ("0%", 0.0)])
     func percentages(text: String, expected: Double) throws {
         #expect(abs(try FaultValue.parsePercentage(text) - expected) < 1e-12)

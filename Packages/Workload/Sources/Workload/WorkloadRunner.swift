@@ -40,19 +40,19 @@ public struct InFlightRequest: Sendable, Hashable {
 
 /// Why the workload stopped.
 public enum WorkloadError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The driver failed (exit codes 10, 11, 15, 16).
+    /// The driver failed.
     case driver(DriverError)
-    /// A reply disagreed with the model (exit code 13).
+    /// A reply disagreed with the model.
     case reconcile(ReconcileError)
-    /// Every possible command weighs 0: the configuration allows no request (exit code 2).
+    /// Every possible command weighs 0: the configuration allows no request.
     case noPossibleCommand
 
-    /// The exit code of a run that stops this way.
-    public var exitCode: Int32 {
+    /// The kind of failure, which the harness maps to an exit code.
+    public var kind: WorkloadFailureKind {
         switch self {
-        case .driver(let error): error.exitCode
-        case .reconcile: ReconcileError.exitCode
-        case .noPossibleCommand: 2
+        case .driver(let error): error.kind
+        case .reconcile: .modelMismatch
+        case .noPossibleCommand: .noPossibleCommand
         }
     }
 

@@ -67,7 +67,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         do {
             _ = try DriverHandle(command: command)
         } catch {
-            #expect(error.exitCode == 2)
+            #expect(error.kind == .driverStartFailed)
         }
     }
 
@@ -110,7 +110,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
                 Issue.record("a workload without create_accounts has nothing to send")
             } catch {
                 #expect(error == .noPossibleCommand)
-                #expect(error.exitCode == 2)
+                #expect(error.kind == .driverStartFailed)
             }
         }
         #expect(await finishError(handle) == nil)
@@ -154,7 +154,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         }
         await handle.kill()
         let error = try #require(failure)
-        #expect(error.exitCode == 13)
+        #expect(error.kind == .modelMismatch)
         guard case .reconcile(let mismatch) = error else {
             Issue.record("expected a reconcile error, got \(error)")
             return
@@ -164,19 +164,19 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
 
     @Test(
         arguments: [
-            ("exit-at-start", Int32(10), "exited early"),
-            ("exit-on-request", 10, "exited early"),
-            ("short-then-exit", 16, "reply too short"),
-            ("garbage", 16, "results"),
-            ("wrong-count", 16, "results"),
+            ("exit-at-start", WorkloadFailureKind.driverExited, "exited early"),
+            ("exit-on-request", .driverExited, "exited early"),
+            ("short-then-exit", .replyUnreadable, "reply too short"),
+            ("garbage", .replyUnreadable, "results"),
+            ("wrong-count", .replyUnreadable, "results"),
         ]
     )
-    func misbehavingDriver(mode: String, exitCode: Int32, message: String) async throws {
+    func misbehavingDriver(mode: String, kind: WorkloadFailureKind, message: String) async throws {
         let handle = try DriverHandle(command: fixtureCommand("bad_driver.py", [mode]))
         let error = await sendError(handle, Self.twoAccounts)
         await handle.kill()
         let driverError = try #require(error)
-        #expect(driverError.exitCode == exitCode)
+        #expect(driverError.kind == kind)
         #expect(driverError.description.contains(message), "\(driverError)")
     }
 
@@ -193,7 +193,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         #expect(operation == .createAccounts)
         #expect(eventCount == 2)
         #expect(ContinuousClock.now - start < .seconds(30))
-        #expect(error?.exitCode == 16)
+        #expect(error?.kind == .replyUnreadable)
     }
 
     @Test func driverNotReadingTimesOutTheWrite() async throws {
@@ -217,7 +217,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         let error = await sendError(handle, large)
         #expect(ContinuousClock.now - start < .seconds(30))
         await handle.kill()
-        #expect(error?.exitCode == 15, "\(String(describing: error))")
+        #expect(error?.kind == .requestWriteFailed, "\(String(describing: error))")
     }
 
     @Test func tooLongReplyIsCaught() async throws {
@@ -225,7 +225,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         #expect(await sendError(handle, Self.twoAccounts) == nil)
         let error = await sendError(handle, Self.twoAccounts)
         await handle.kill()
-        #expect(error?.exitCode == 16)
+        #expect(error?.kind == .replyUnreadable)
         #expect(
             error?.description.contains("reply too long") == true,
             "\(String(describing: error))"
@@ -237,7 +237,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         let handle = try DriverHandle(command: fixtureCommand("bad_driver.py", ["long"]))
         #expect(await sendError(handle, Self.twoAccounts) == nil)
         let error = await finishError(handle)
-        #expect(error?.exitCode == 16)
+        #expect(error?.kind == .replyUnreadable)
         #expect(handle.termination != nil)
     }
 
@@ -253,20 +253,20 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
         )
         #expect(await sendError(ignoresTerm, Self.twoAccounts) == nil)
         let killed = await finishError(ignoresTerm, gracePeriod: .milliseconds(500))
-        #expect(killed?.exitCode == 11, "\(String(describing: killed))")
+        #expect(killed?.kind == .driverEndStatus, "\(String(describing: killed))")
 
         let exitsOne = try DriverHandle(
             command: fixtureCommand("bad_driver.py", ["exit-1-on-term"])
         )
         #expect(await sendError(exitsOne, Self.twoAccounts) == nil)
         let wrong = await finishError(exitsOne)
-        #expect(wrong?.exitCode == 11, "\(String(describing: wrong))")
+        #expect(wrong?.kind == .driverEndStatus, "\(String(describing: wrong))")
     }
 
     @Test func driverThatExitedIsReportedAtFinish() async throws {
         let handle = try DriverHandle(command: fixtureCommand("bad_driver.py", ["exit-at-start"]))
         _ = await handle.waitForExit()
         let error = await finishError(handle)
-        #expect(error?.exitCode == 10)
+        #expect(error?.kind == .driverExited)
     }
 }

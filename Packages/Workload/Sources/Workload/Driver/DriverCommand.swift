@@ -1,4 +1,4 @@
-// How a driver is started: `<command tokens...> <cluster> <addresses>` (REFERENCE-VORTEX.md §2.2).
+// How a driver is started: `<command tokens...> <cluster> <addresses>` (docs/workload.md).
 // The command line is split on single spaces, as the original's `--driver-command`, and never
 // goes through a shell; the cluster id is a decimal u128 (vortex passes 0) and the addresses are
 // the comma-separated ports of the proxies in front of the replicas.

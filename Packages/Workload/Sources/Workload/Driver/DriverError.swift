@@ -1,7 +1,7 @@
-// What can go wrong with a driver process, each mapped to the original's exit code: the driver
-// exited (10), its end status was wrong (11), a request could not be written (15), a reply was
-// unreadable (16). A reply that does not arrive by the deadline is its own case so the harness
-// can treat it as a liveness failure.
+// What can go wrong with a driver process: it could not start, it exited, its end status was
+// wrong, a request could not be written, a reply was unreadable. Each error has a
+// ``WorkloadFailureKind``; the harness maps kinds to its exit codes. A reply that does not
+// arrive by the deadline is its own case so the harness can treat it as a liveness failure.
 
 public import ProcessControl
 
@@ -21,15 +21,15 @@ public enum DriverError: Error, Sendable, Hashable, CustomStringConvertible {
     /// exit 0.
     case wrongEndStatus(Termination)
 
-    /// The exit code of a run failing this way (the original's `FatalReason` codes;
-    /// a timeout reports 16 unless the harness maps it to a liveness failure).
-    public var exitCode: Int32 {
+    /// The kind of failure (a timeout counts as an unreadable reply unless the harness maps it
+    /// to a liveness failure).
+    public var kind: WorkloadFailureKind {
         switch self {
-        case .startFailed: 2
-        case .exited: 10
-        case .wrongEndStatus: 11
-        case .requestWriteFailed: 15
-        case .replyInvalid, .timedOut: 16
+        case .startFailed: .driverStartFailed
+        case .exited: .driverExited
+        case .wrongEndStatus: .driverEndStatus
+        case .requestWriteFailed: .requestWriteFailed
+        case .replyInvalid, .timedOut: .replyUnreadable
         }
     }
 

@@ -1,5 +1,5 @@
 // The seeded request generator: the original vortex's commands, weights and distributions
-// (REFERENCE-VORTEX.md §7.2) plus full account lookups, transfer lookups and idempotency probes,
+// (docs/workload.md) plus full account lookups, transfer lookups and idempotency probes,
 // and a small share of deliberately invalid create events whose failure status the model predicts.
 // Requests depend only on the seed and the model, so the same seed against a correct driver
 // produces the same requests on every platform.

@@ -26,9 +26,6 @@ public struct ReconcileError: Error, Sendable, Hashable, CustomStringConvertible
         case sumMismatch = "sum mismatch"
     }
 
-    /// The exit code of a run that fails reconciliation (`workload_reconcile`).
-    public static let exitCode: Int32 = 13
-
     /// What kind of disagreement it is.
     public let kind: Kind
     /// The command of the request.

@@ -1,0 +1,124 @@
+// The one table of how a run can end: each outcome's exit code, its machine-readable name (the
+// verdict line's `reason=`, summary.json's `reason`), its verdict class (pass, fail,
+// indeterminate) and the sentence `vortex run --help` and docs/user-guide.md show. The codes are
+// the original vortex's failure codes plus 2 for usage; every other place derives from here.
+
+public import Workload
+
+/// How a run ended; the process exits with ``code``.
+public enum RunOutcome: Int32, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The test duration elapsed and the driver ended as expected.
+    case pass = 0
+    /// An error inside vortex.
+    case internalError = 1
+    /// Bad flags or configuration; nothing was started.
+    case usage = 2
+    /// The driver exited on its own.
+    case driverExitedEarly = 10
+    /// The driver's end status after SIGTERM was not SIGTERM or exit 143.
+    case driverExitStatus = 11
+    /// A reply did not match the model.
+    case reconciliation = 13
+    /// A replica exited without vortex causing it.
+    case replicaExited = 14
+    /// Writing a request to the driver failed.
+    case driverRequestWrite = 15
+    /// A driver reply could not be read or parsed.
+    case driverReplyUnreadable = 16
+    /// No request finished within the liveness window of an acceptable period.
+    case liveness = 17
+    /// A request spent longer than the liveness window inside an acceptable period.
+    case requestSlow = 18
+    /// A replica died of a SIGKILL vortex did not send (likely the OOM killer): indeterminate.
+    case replicaKilled = 137
+    /// vortex itself was stopped by SIGINT or SIGTERM (128 + SIGTERM, as the original's outer
+    /// process): indeterminate.
+    case interrupted = 143
+
+    /// The verdict classes of summary.json's `verdict` and the verdict line's first word.
+    public enum Verdict: String, Sendable, Hashable {
+        /// The run passed.
+        case pass
+        /// The system under test (or vortex, or the configuration) failed.
+        case fail
+        /// The run says nothing about the system: it was interrupted, or the machine killed a
+        /// replica.
+        case indeterminate
+    }
+
+    /// The exit code.
+    public var code: Int32 { rawValue }
+
+    /// Short machine-readable name (`reason=liveness`).
+    public var description: String {
+        switch self {
+        case .pass: "pass"
+        case .internalError: "internal-error"
+        case .usage: "usage"
+        case .driverExitedEarly: "driver-exited-early"
+        case .driverExitStatus: "driver-exit-status"
+        case .reconciliation: "reconciliation"
+        case .replicaExited: "replica-exited"
+        case .driverRequestWrite: "driver-request-write"
+        case .driverReplyUnreadable: "driver-reply-unreadable"
+        case .liveness: "liveness"
+        case .requestSlow: "request-slow"
+        case .replicaKilled: "replica-killed"
+        case .interrupted: "interrupted"
+        }
+    }
+
+    /// The outcome named `name` (the inverse of ``description``), or nil.
+    public init?(name: String) {
+        guard let outcome = Self.allCases.first(where: { $0.description == name }) else {
+            return nil
+        }
+        self = outcome
+    }
+
+    /// Pass, fail or indeterminate.
+    public var verdict: Verdict {
+        switch self {
+        case .pass: .pass
+        case .replicaKilled, .interrupted: .indeterminate
+        default: .fail
+        }
+    }
+
+    /// What the outcome means, for help texts and docs.
+    public var meaning: String {
+        switch self {
+        case .pass: "pass"
+        case .internalError: "internal error"
+        case .usage: "bad flags or configuration, nothing started"
+        case .driverExitedEarly: "the driver exited early"
+        case .driverExitStatus: "the driver's end status was wrong"
+        case .reconciliation: "a reply did not match the model"
+        case .replicaExited: "a replica exited unexpectedly"
+        case .driverRequestWrite: "writing a request to the driver failed"
+        case .driverReplyUnreadable: "a driver reply was unreadable"
+        case .liveness: "liveness: no request finished in time"
+        case .requestSlow: "liveness: a request took too long"
+        case .replicaKilled: "a replica died of a SIGKILL vortex did not send (indeterminate)"
+        case .interrupted: "interrupted by SIGINT or SIGTERM (indeterminate)"
+        }
+    }
+
+    /// `0 pass, 1 internal error, …`: the exit-code sentence of `vortex run --help`.
+    public static var helpSentence: String {
+        "Exit codes: "
+            + allCases.map { "\($0.code) \($0.meaning)" }.joined(separator: ", ") + "."
+    }
+
+    /// The outcome of a workload that stopped with `kind`.
+    public init(_ kind: WorkloadFailureKind) {
+        switch kind {
+        case .driverStartFailed, .noPossibleCommand: self = .usage
+        case .driverExited: self = .driverExitedEarly
+        case .driverEndStatus: self = .driverExitStatus
+        case .requestWriteFailed: self = .driverRequestWrite
+        case .replyUnreadable: self = .driverReplyUnreadable
+        case .modelMismatch: self = .reconciliation
+        }
+    }
+}

@@ -1,0 +1,90 @@
+// Checks of a real run's output files against their documented formats (docs/user-guide.md):
+// summary.json decodes as the versioned RunSummary and has every documented field, faults.jsonl
+// reads through FaultLogReader, and one event — a fault decision — carries the same time on the
+// run's one clock in faults.jsonl, vortex.log and trace.json.
+
+import Foundation
+import Testing
+import VortexHarness
+
+enum OutputFormatChecks {
+    /// Every field docs/user-guide.md lists for summary.json, with its JSON type.
+    static let summaryFields: [String: String] = [
+        "schemaVersion": "number", "verdict": "string", "reason": "string", "exitCode": "number",
+        "message": "string", "seed": "number", "configuration": "object",
+        "elapsedSeconds": "number", "faultsInjected": "object", "actions": "object",
+        "requests": "object", "requestsPerSecond": "number", "latency": "object",
+        "latencyByCommand": "object", "longestRecoverySeconds": "number", "output": "string",
+    ]
+    /// Every field of summary.json's `configuration`.
+    static let configurationFields: [String: String] = [
+        "target": "string", "targetName": "string", "backend": "string",
+        "replicaCount": "number", "testDurationSeconds": "number",
+        "livenessWindowSeconds": "number", "faultWeights": "object", "driverCommand": "string",
+        "workload": "string", "vortexVersion": "string", "commandLine": "array",
+    ]
+
+    /// Checks `<output>/summary.json` against the schema; returns it decoded.
+    @discardableResult
+    static func checkSummary(_ output: String) throws -> RunSummary {
+        let data = try Data(contentsOf: URL(fileURLWithPath: output + "/summary.json"))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("\\/"), "slashes are written as they are")
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        expectFields(object, summaryFields, in: "summary.json")
+        let configuration = try #require(object["configuration"] as? [String: Any])
+        expectFields(configuration, configurationFields, in: "configuration")
+        let summary = try JSONDecoder().decode(RunSummary.self, from: data)
+        #expect(summary.schemaVersion == RunSummary.currentSchemaVersion)
+        #expect(summary.configuration.vortexVersion == VortexVersion.current)
+        #expect(summary.configuration.faultWeights.count == FaultKind.allCases.count)
+        #expect(
+            Set(summary.faultsInjected.keys).isSubset(of: ["terminate", "pause", "delay", "corrupt", "loss", "isolate"])
+        )
+        for (kind, count) in summary.faultsInjected {
+            #expect(summary.actions[kind] == count, "\(kind)")
+        }
+        return summary
+    }
+
+    /// Checks that the first decision of faults.jsonl has the same time in vortex.log and, for a
+    /// replica fault, in trace.json.
+    static func checkOneClock(_ output: String) throws {
+        let entries = try FaultLogReader.read(path: output + "/faults.jsonl")
+        let entry = try #require(
+            entries.first { $0.decision.kind == .terminate || $0.decision.kind == .pause },
+            "the run injected a terminate or pause"
+        )
+        let log = try String(contentsOfFile: output + "/vortex.log", encoding: .utf8)
+        let logLine = log.split(separator: "\n").first {
+            $0.contains("(faults): tick=\(entry.tick) ")
+        }
+        #expect(logLine?.contains("time_us=\(entry.timeUs) \(entry.decision)") == true, "\(logLine ?? "none")")
+        let spanName = entry.decision.kind == .terminate ? "terminated" : "stopped"
+        let events = try HarnessCLI.traceEvents(output)
+        let span = events.first {
+            $0["name"] as? String == spanName && $0["ph"] as? String == "B"
+                && $0["pid"] as? Int == entry.decision.replica
+        }
+        #expect((span?["ts"] as? NSNumber)?.int64Value == entry.timeUs, "\(String(describing: span))")
+    }
+
+    private static func expectFields(
+        _ object: [String: Any],
+        _ fields: [String: String],
+        in name: String
+    ) {
+        for (field, type) in fields {
+            let value = object[field]
+            let actual: String =
+                switch value {
+                case is String: "string"
+                case is [Any]: "array"
+                case is [String: Any]: "object"
+                case is NSNumber: "number"
+                default: "missing"
+                }
+            #expect(actual == type, "\(name).\(field) is \(actual), documented as \(type)")
+        }
+    }
+}
