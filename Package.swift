@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "ProcessControl", package: "ProcessControl"),
                 .product(name: "Workload", package: "Workload"),
                 .product(name: "FaultProxy", package: "FaultProxy"),
+                .product(name: "Netem", package: "Netem"),
             ],
             exclude: ["Fixtures"]
         ),

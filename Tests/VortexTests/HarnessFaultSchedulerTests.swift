@@ -197,7 +197,10 @@ private actor RecordingControl: ReplicaControl, NetworkBackend {
         #expect(proxy.unsupportedKinds(among: FaultWeights.defaults(for: .netem)) == [.loss])
         #expect(proxy.unsupportedKinds(among: FaultWeights.defaults(for: .proxy)).isEmpty)
         #expect(FaultBackendKind.netem.capabilities.supports(.loss))
-        #expect(FaultBackendKind.none.capabilities.unsupportedKinds(among: .defaults(for: .none)).isEmpty)
+        #expect(
+            FaultBackendKind.none.capabilities.unsupportedKinds(among: .defaults(for: .none))
+                .isEmpty
+        )
     }
 
     @Test func theCapabilityTableDecidesWhichOverridesAreAccepted() throws {

@@ -26,7 +26,10 @@ import Testing
                 && !text.hasSuffix(".") && !text.hasSuffix(":")
             let midSentence =
                 !previous.isEmpty && !previous.hasSuffix(".") && !previous.hasSuffix(":")
-            #expect(!(loneWord && midSentence), "\(arguments): lone word '\(text)' after '\(previous)'")
+            #expect(
+                !(loneWord && midSentence),
+                "\(arguments): lone word '\(text)' after '\(previous)'"
+            )
             previous = text
         }
     }

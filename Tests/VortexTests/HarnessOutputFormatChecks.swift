@@ -39,7 +39,9 @@ enum OutputFormatChecks {
         #expect(summary.configuration.vortexVersion == VortexVersion.current)
         #expect(summary.configuration.faultWeights.count == FaultKind.allCases.count)
         #expect(
-            Set(summary.faultsInjected.keys).isSubset(of: ["terminate", "pause", "delay", "corrupt", "loss", "isolate"])
+            Set(summary.faultsInjected.keys).isSubset(of: [
+                "terminate", "pause", "delay", "corrupt", "loss", "isolate",
+            ])
         )
         for (kind, count) in summary.faultsInjected {
             #expect(summary.actions[kind] == count, "\(kind)")
@@ -59,14 +61,20 @@ enum OutputFormatChecks {
         let logLine = log.split(separator: "\n").first {
             $0.contains("(faults): tick=\(entry.tick) ")
         }
-        #expect(logLine?.contains("time_us=\(entry.timeUs) \(entry.decision)") == true, "\(logLine ?? "none")")
+        #expect(
+            logLine?.contains("time_us=\(entry.timeUs) \(entry.decision)") == true,
+            "\(logLine ?? "none")"
+        )
         let spanName = entry.decision.kind == .terminate ? "terminated" : "stopped"
         let events = try HarnessCLI.traceEvents(output)
         let span = events.first {
             $0["name"] as? String == spanName && $0["ph"] as? String == "B"
                 && $0["pid"] as? Int == entry.decision.replica
         }
-        #expect((span?["ts"] as? NSNumber)?.int64Value == entry.timeUs, "\(String(describing: span))")
+        #expect(
+            (span?["ts"] as? NSNumber)?.int64Value == entry.timeUs,
+            "\(String(describing: span))"
+        )
     }
 
     private static func expectFields(

@@ -62,6 +62,20 @@ import Workload
         }
     }
 
+    @Test func userGuideExitCodeTableIsTheOutcomeTable() throws {
+        let guide = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/user-guide.md").standardizedFileURL.path
+        let text = try String(contentsOfFile: guide, encoding: .utf8)
+        let section = try #require(text.components(separatedBy: "## Exit codes").last)
+        // Rows `| 17 | `liveness` | … |`: the code and the reason name.
+        let rows = section.split(separator: "\n").compactMap { line -> String? in
+            let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard cells.count >= 2, Int(cells[0]) != nil else { return nil }
+            return "\(cells[0]) \(cells[1].trimmingCharacters(in: CharacterSet(charactersIn: "`")))"
+        }
+        #expect(rows == RunOutcome.allCases.map { "\($0.code) \($0)" })
+    }
+
     @Test func workloadFailureKindsMapToTheOriginalsCodes() {
         let codes = Dictionary(
             uniqueKeysWithValues: WorkloadFailureKind.allCases.map { ($0, RunOutcome($0).code) }

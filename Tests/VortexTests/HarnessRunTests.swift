@@ -139,9 +139,9 @@ struct HarnessRunTests {
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let summary = try HarnessCLI.summary(output)
         #expect(summary["verdict"] as? String == "pass")
-        let faults = summary["faultsInjected"] as? [String: Int] ?? [:]
+        let actions = summary["actions"] as? [String: Int] ?? [:]
         for kind in ["terminate", "restart", "pause", "resume", "isolate"] {
-            #expect((faults[kind] ?? 0) > 0, "\(kind) in \(faults)")
+            #expect((actions[kind] ?? 0) > 0, "\(kind) in \(actions)")
         }
         let requests = summary["requests"] as? [String: Int] ?? [:]
         #expect((requests["create_transfers"] ?? 0) > 100, "\(requests)")
@@ -163,7 +163,9 @@ struct HarnessRunTests {
             }
         )
         #expect(decisions.contains { $0.contains("\"terminate\"") })
-        #expect(try FaultLogReader.read(path: output + "/faults.jsonl").count == decisions.count - 1)
+        #expect(
+            try FaultLogReader.read(path: output + "/faults.jsonl").count == decisions.count - 1
+        )
         let checked = try OutputFormatChecks.checkSummary(output)
         #expect((checked.ledger?.transfersCreated ?? 0) > 0)
         try OutputFormatChecks.checkOneClock(output)
@@ -205,6 +207,7 @@ struct HarnessRunTests {
         #expect(process.terminationStatus == 0)
         let summary = try HarnessCLI.summary(output)
         #expect(summary["verdict"] as? String == "pass")
+        try OutputFormatChecks.checkSummary(output)
         let faults = summary["faultsInjected"] as? [String: Int] ?? [:]
         #expect(faults.keys.contains { ["delay", "loss", "isolate", "corrupt"].contains($0) })
         #expect((summary["requests"] as? [String: Int])?["create_transfers"] ?? 0 > 0)

@@ -42,6 +42,7 @@ extension FaultLogEntry: Codable {
         case tick, timeUs, action, replica, delayMs, jitterMs, percent
     }
 
+    /// Reads one decision line.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         tick = try container.decode(UInt64.self, forKey: .tick)
@@ -81,6 +82,7 @@ extension FaultLogEntry: Codable {
         }
     }
 
+    /// Writes one decision line: tick, time, action and the action's own fields.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(tick, forKey: .tick)
@@ -111,7 +113,8 @@ final class FaultLogFile: Sendable {
             throw RunError("cannot create \(path)")
         }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        let header = "{\"format\":\"\(FaultLogSchema.format)\",\"schemaVersion\":\(FaultLogSchema.version)}\n"
+        let header =
+            "{\"format\":\"\(FaultLogSchema.format)\",\"schemaVersion\":\(FaultLogSchema.version)}\n"
         try handle.write(contentsOf: Data(header.utf8))
     }
 
@@ -153,12 +156,14 @@ public enum FaultLogReader {
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         guard let first = lines.first,
-            let header = try? JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any],
+            let header = try? JSONSerialization.jsonObject(with: Data(first.utf8))
+                as? [String: Any],
             header["format"] as? String == FaultLogSchema.format,
             let version = header["schemaVersion"] as? Int
         else {
             throw ReadError(
-                description: "\(path):1: not a vortex faults.jsonl (no {\"format\":\"vortex-faults\"} header)"
+                description:
+                    "\(path):1: not a vortex faults.jsonl (no {\"format\":\"vortex-faults\"} header)"
             )
         }
         guard version <= FaultLogSchema.version else {
@@ -184,7 +189,8 @@ public enum FaultLogReader {
     private static func reason(_ error: any Error) -> String {
         switch error {
         case DecodingError.keyNotFound(let key, _): "missing \"\(key.stringValue)\""
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+        case DecodingError.typeMismatch(_, let context),
+            DecodingError.valueNotFound(_, let context):
             "wrong type at \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\""
         case DecodingError.dataCorrupted(let context): context.debugDescription
         default: "\(error)"

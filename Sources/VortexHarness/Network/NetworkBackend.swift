@@ -16,9 +16,12 @@ public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable 
     /// What this backend can inject: the one capability table.
     public var capabilities: NetworkFaultCapabilities {
         switch self {
-        case .proxy: NetworkFaultCapabilities(delay: true, corruption: true, loss: false, isolation: true)
-        case .netem: NetworkFaultCapabilities(delay: true, corruption: true, loss: true, isolation: true)
-        case .none: NetworkFaultCapabilities(delay: false, corruption: false, loss: false, isolation: false)
+        case .proxy:
+            NetworkFaultCapabilities(delay: true, corruption: true, loss: false, isolation: true)
+        case .netem:
+            NetworkFaultCapabilities(delay: true, corruption: true, loss: true, isolation: true)
+        case .none:
+            NetworkFaultCapabilities(delay: false, corruption: false, loss: false, isolation: false)
         }
     }
 

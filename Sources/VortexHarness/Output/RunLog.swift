@@ -39,7 +39,8 @@ final class RunLog: Sendable {
 
     /// Logs one line.
     func log(_ level: RunLogLevel, _ scope: String, _ message: String) {
-        let line = "\(Self.timestamp(wallNanoseconds: clock.wallNanoseconds())) \(level.rawValue)(\(scope)): \(message)\n"
+        let line =
+            "\(Self.timestamp(wallNanoseconds: clock.wallNanoseconds())) \(level.rawValue)(\(scope)): \(message)\n"
         let bytes = Array(line.utf8)
         state.withLock { progressShown in
             Self.writeAll(fileDescriptor, bytes)

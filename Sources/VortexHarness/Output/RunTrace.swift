@@ -40,7 +40,11 @@ final class RunTrace: Sendable {
 
     /// Records a replica's state change caused by a fault decision that took effect at
     /// `instant`.
-    func replica(_ replica: Int, became state: ReplicaFaultState, at instant: ContinuousClock.Instant) {
+    func replica(
+        _ replica: Int,
+        became state: ReplicaFaultState,
+        at instant: ContinuousClock.Instant
+    ) {
         self.state.withLock { current in
             switch current.replicaSpans[replica] {
             case .none: break

@@ -102,7 +102,13 @@ extension ClusterRun {
                     return statistics
                 }
                 let tookEffect = ContinuousClock.now
-                record(decision, tick: tick, at: tookEffect, before: before, after: executor.cluster)
+                record(
+                    decision,
+                    tick: tick,
+                    at: tookEffect,
+                    before: before,
+                    after: executor.cluster
+                )
                 statistics.actions[decision.kind, default: 0] += 1
                 for replica in 0..<replicaCount
                 where before.replicas[replica] == .terminated
