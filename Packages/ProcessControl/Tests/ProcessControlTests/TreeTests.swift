@@ -1,6 +1,8 @@
 // Reaching a child's descendants, with real processes: terminate covers the child's process
-// group (a grandchild that ignores SIGTERM included, and after the child itself has ended), and
-// group signals on a child that leads no group are a typed error.
+// group (a grandchild that ignores SIGTERM included, and after the child itself has ended),
+// group signals on a child that leads no group are a typed error, and the reaper relaunch
+// leaves no descendant behind when the program is SIGKILLed or exits (checked from here, outside
+// the killed process).
 
 import Foundation
 import ProcessControl
@@ -61,6 +63,33 @@ extension ProcessControlTests {
                 }
             }
             try child.kill()  // killing an ended group is not an error
+        }
+
+        @Test func reaperLeavesNoDescendantWhenTheProgramIsKilled() async throws {
+            let marker = TestSupport.uniqueMarker()
+            var command = Command(TestSupport.fixturePath, arguments: ["reaper", marker])
+            command.standardOutput = .pipe
+            let guardProcess = try command.spawn()
+            defer { TestSupport.killAll(containing: marker) }
+            var lines = try #require(guardProcess.standardOutput).lines().makeAsyncIterator()
+            let line = try #require(try await lines.next())
+            let programPid = try #require(Int32(line.replacingOccurrences(of: "pid=", with: "")))
+            // One ignores SIGTERM, one is in a session of its own, one is the shell exec'd.
+            try #require(await TestSupport.eventually { TestSupport.sleeps(marker).count == 3 })
+            #expect(kill(programPid, SIGKILL) == 0)
+            #expect(await guardProcess.wait() == .exited(137))
+            #expect(TestSupport.sleeps(marker).isEmpty)
+            #expect(TestSupport.processes(containing: marker).isEmpty)
+        }
+
+        @Test func reaperLeavesNoDescendantWhenTheProgramExits() async throws {
+            let marker = TestSupport.uniqueMarker()
+            var command = Command(TestSupport.fixturePath, arguments: ["reaper-exit", marker])
+            command.standardOutput = .null
+            let guardProcess = try command.spawn()
+            defer { TestSupport.killAll(containing: marker) }
+            #expect(await guardProcess.wait() == .exited(0))
+            #expect(TestSupport.processes(containing: marker).isEmpty)
         }
     }
 }
