@@ -4,12 +4,15 @@
 // Foundation's Process. It depends on nothing else in this repository, so other projects can
 // depend on it by path or URL. It builds and tests alone:
 //   swift test --package-path Packages/ProcessControl
+//
+// Platform: Linux only, kernel 5.4 or later (pidfd_open, pidfd_send_signal, clone's
+// CLONE_PIDFD, waitid's P_PIDFD), with /proc mounted. SwiftPM cannot declare "Linux only", so no
+// `platforms` are listed; Sources/ProcessControl/Platform.swift stops a build anywhere else.
 
 import PackageDescription
 
 let package = Package(
     name: "ProcessControl",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "ProcessControl", targets: ["ProcessControl"]),
         // A program the tests run as a separate process (death signal, namespaces).
