@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "ProcessControl", targets: ["ProcessControl"]),
         // A program the tests run as a separate process (death signal, namespaces).
         .executable(name: "process-control-fixture", targets: ["process-control-fixture"]),
+        // An example for users: a parallel command runner (time limits, Ctrl-C, prefixed output).
+        .executable(name: "parallel-run", targets: ["parallel-run"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-system.git", from: "1.6.0")
@@ -32,6 +34,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "process-control-fixture", dependencies: ["ProcessControl"]),
+        .executableTarget(name: "parallel-run", dependencies: ["ProcessControl"]),
         .testTarget(
             name: "ProcessControlTests",
             dependencies: ["ProcessControl", "process-control-fixture"]
