@@ -12,7 +12,7 @@ import Musl
 extension ChildProcess {
     /// After the group's SIGKILL, how long `terminate` waits for the members' ends (they die
     /// at once unless in uninterruptible sleep, e.g. stuck on a dead network file system).
-    static let killedMembersSettleLimit: Duration = .seconds(10)
+    public static let killedMembersSettleLimit: Duration = .seconds(10)
 
     /// Ends the child and returns how it ended.
     ///
