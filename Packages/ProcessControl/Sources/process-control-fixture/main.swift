@@ -8,6 +8,7 @@
 //   reaper MARKER           relaunch under a reaper; inside spawn a shell that starts three
 //                           `sleep MARKER`: one ignoring SIGTERM, one in a session of its own
 //                           (setsid), one in the foreground; print "pid=<n>" and wait for it
+//   relaunch-tree MARKER    the same tree, inside new namespaces
 //   reaper-exit MARKER      relaunch under a reaper; inside leave a `setsid sleep MARKER`
 //                           daemon behind, print "pid=<n>" and exit 0
 //   cycles COUNT            10 warm-up cycles, then COUNT spawn/wait cycles of /bin/true with a
@@ -55,8 +56,12 @@ case "relaunch-signal":
         exit(128 + signal.rawValue)
     }
     exit(1)
-case "reaper":
-    try ProcessTree.relaunchUnderReaperIfNeeded()
+case "reaper", "relaunch-tree":
+    if arguments[1] == "reaper" {
+        try ProcessTree.relaunchUnderReaperIfNeeded()
+    } else {
+        try Namespaces.relaunchInNewNamespacesIfNeeded()
+    }
     let script =
         "(trap '' TERM; exec sleep \(marker)) & setsid sleep \(marker) & exec sleep \(marker)"
     let child = try Command("/bin/sh", arguments: ["-c", script]).spawn()
