@@ -29,7 +29,8 @@ public enum Environment: Sendable, Hashable {
 public enum ProcessGroup: Sendable, Hashable {
     /// The parent's group.
     case inherit
-    /// A new group led by the child; signals for the group reach its descendants too.
+    /// A new group led by the child; group signals (and `terminate`) reach the descendants
+    /// that stay in it (not those that call `setpgid` or `setsid`).
     case newGroup
     /// A new session (and group) led by the child, detached from the terminal.
     case newSession
@@ -53,7 +54,9 @@ public struct Command: Sendable, Hashable {
     public var standardError: StandardIO = .inherit
     /// The process group the child joins.
     public var processGroup: ProcessGroup = .inherit
-    /// A signal the kernel sends the child when its parent dies (PR_SET_PDEATHSIG).
+    /// A signal the kernel sends the child when this process dies, however it dies
+    /// (PR_SET_PDEATHSIG). It reaches the child only, not the processes the child starts:
+    /// for those, see `ProcessTree.relaunchUnderReaperIfNeeded()` and `Namespaces`.
     public var deathSignal: Signal?
 
     /// Describes `executable arguments…` with every other setting at its default.

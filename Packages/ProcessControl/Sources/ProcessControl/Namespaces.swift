@@ -2,9 +2,9 @@
 // does: fixed ports never collide with the host, and when the namespace's init (our inner
 // process) dies the kernel kills everything started inside it, so nothing outlives a run.
 //
-// Shape: the outer process re-executes itself with the same arguments in new namespaces,
-// forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to it (a second signal kills it), waits, and exits with
-// its status. The inner process gets SIGKILL when the outer dies (death signal), is pid 1 with a
+// Shape (Relaunch.swift): the outer process re-executes itself with the same arguments in new
+// namespaces, forwards SIGINT/SIGTERM/SIGHUP/SIGQUIT to it (a second signal kills it), waits,
+// and exits with its status. The inner process gets SIGKILL when the outer dies (death signal), is pid 1 with a
 // fresh /proc, is root inside a user namespace that maps the caller, and has `lo` up.
 
 internal import CProcessControl
@@ -42,57 +42,28 @@ public enum Namespaces {
     public static func relaunchInNewNamespacesIfNeeded(
         afterInnerExit: @Sendable (Termination) -> Void = { _ in }
     ) throws(ProcessControlError) {
-        if getenv(innerMarker) != nil {
-            unsetenv(innerMarker)
+        if Relaunch.isInner(plan) {
             insideRelaunch = true
             try bringLoopbackUp()
             Reactor.shared.reapOrphans()
             return
         }
-        // Forwarding first: a signal that arrives while the inner process starts is held and
-        // passed on, instead of killing this process and leaving the inner one to its death
-        // signal.
-        let forwarding = cpc_forward_signals_prepare()
-        if forwarding != 0 {
-            throw ProcessControlError(
-                code: .namespaceSetupFailed,
-                message: "cannot install the signal handlers that forward to the inner process",
-                underlyingError: Errno(rawValue: forwarding)
-            )
-        }
-        let inner: ChildProcess
-        do {
-            inner = try spawnInner()
-        } catch {
-            cpc_forward_signals_cancel()
-            throw error
-        }
-        cpc_forward_signals_to(inner.pidfd)
-        let termination = inner.waitBlocking()
-        afterInnerExit(termination)
-        exit(termination.shellStatus)
+        try Relaunch.runOuter(plan, afterInnerExit: afterInnerExit)
     }
 
-    private static func spawnInner() throws(ProcessControlError) -> ChildProcess {
-        let executable = try currentExecutablePath()
-        var command = Command(executable, arguments: Array(CommandLine.arguments.dropFirst()))
-        command.environment = .inheritAdding([innerMarker: "1"])
-        // Its own group: a terminal's Ctrl-C reaches only the outer, which forwards it once.
-        command.processGroup = .newGroup
-        command.deathSignal = .kill
-        let flags =
-            Int32(CPC_NAMESPACE_USER) | Int32(CPC_NAMESPACE_PID) | Int32(CPC_NAMESPACE_NET)
-            | Int32(CPC_NAMESPACE_MOUNT)
-        // Termination signals stay blocked (pending) in the inner process until it creates a
-        // SignalWatcher: as pid 1 it would drop them while it has no handler.
-        return try command.spawn(
-            namespaces: NamespaceRequest(
-                flags: flags,
-                mountProc: true,
-                blockTerminationSignals: true
-            )
-        )
-    }
+    /// The namespace relaunch: termination signals stay blocked (pending) in the inner process
+    /// until it creates a SignalWatcher, as pid 1 would drop them while it has no handler.
+    private static let plan = Relaunch.Plan(
+        marker: innerMarker,
+        namespaces: NamespaceRequest(
+            flags: Int32(CPC_NAMESPACE_USER) | Int32(CPC_NAMESPACE_PID)
+                | Int32(CPC_NAMESPACE_NET) | Int32(CPC_NAMESPACE_MOUNT),
+            mountProc: true,
+            blockTerminationSignals: true
+        ),
+        reapsDescendants: false,
+        setupFailure: .namespaceSetupFailed
+    )
 
     /// The absolute path of the running executable.
     public static func currentExecutablePath() throws(ProcessControlError) -> String {

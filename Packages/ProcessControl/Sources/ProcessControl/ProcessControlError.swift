@@ -1,5 +1,6 @@
 // The one error type of ProcessControl: a code callers can switch on, a message fit to show a
-// user as it is, and the errno behind it when there is one.
+// user as it is, and the errno behind it when there is one (as swift-system's Errno and as a
+// plain number, so callers need not import SystemPackage to compare it).
 
 public import SystemPackage
 
@@ -10,6 +11,7 @@ public struct ProcessControlError: Error, Sendable, Hashable, CustomStringConver
         private enum Value: Hashable, Sendable {
             case executableNotFound, notExecutable, spawnFailed, noSuchProcess, brokenPipe
             case unexpectedEndOfFile, namespaceSetupFailed, ioFailed, cancelled, invalidArgument
+            case notGroupLeader
         }
         private let value: Value
         private init(_ value: Value) {
@@ -37,6 +39,10 @@ public struct ProcessControlError: Error, Sendable, Hashable, CustomStringConver
         /// An argument was not acceptable (for example a NUL byte in an argument).
         public static let invalidArgument = Code(.invalidArgument)
 
+        /// A group operation on a child that leads no process group (started with
+        /// `ProcessGroup.inherit`).
+        public static let notGroupLeader = Code(.notGroupLeader)
+
         /// The code's name.
         public var description: String {
             "\(value)"
@@ -47,8 +53,16 @@ public struct ProcessControlError: Error, Sendable, Hashable, CustomStringConver
     public let code: Code
     /// One line for a human, e.g. "executable not found: /no/such/file".
     public let message: String
-    /// The errno behind the failure, when there is one.
+    /// The errno behind the failure, when there is one. `Errno` is swift-system's type: to
+    /// compare it with `Errno.noSuchProcess` and the like, `import SystemPackage` (and list the
+    /// `SystemPackage` product of swift-system among your target's dependencies), or compare
+    /// `underlyingErrorNumber` with the C constants instead.
     public let underlyingError: Errno?
+
+    /// The errno value behind the failure (as `ESRCH`, `EPERM` … from Glibc), when there is one.
+    public var underlyingErrorNumber: Int32? {
+        underlyingError?.rawValue
+    }
 
     /// Makes an error.
     public init(code: Code, message: String, underlyingError: Errno? = nil) {

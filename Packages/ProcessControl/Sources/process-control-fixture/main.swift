@@ -5,6 +5,12 @@
 //                           in the namespace, print "ready", and wait for it
 //   relaunch-signal MARKER  relaunch in namespaces; inside, watch SIGINT/SIGTERM at once, print
 //                           "pid=<n>", and exit with 128 + the first signal's number
+//   reaper MARKER           relaunch under a reaper; inside spawn a shell that starts three
+//                           `sleep MARKER`: one ignoring SIGTERM, one in a session of its own
+//                           (setsid), one in the foreground; print "pid=<n>" and wait for it
+//   relaunch-tree MARKER    the same tree, inside new namespaces
+//   reaper-exit MARKER      relaunch under a reaper; inside leave a `setsid sleep MARKER`
+//                           daemon behind, print "pid=<n>" and exit 0
 //   cycles COUNT            10 warm-up cycles, then COUNT spawn/wait cycles of /bin/true with a
 //                           stdout pipe; print
 //                           "descriptors=<before>,<after> zombies=<n>" (a process of its own, so
@@ -23,7 +29,7 @@ func printFlushed(_ line: String) {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-    printFlushed("usage: process-control-fixture death-signal|relaunch MARKER")
+    printFlushed("usage: process-control-fixture MODE MARKER (modes: see the header)")
     exit(2)
 }
 let marker = arguments[2]
@@ -50,6 +56,23 @@ case "relaunch-signal":
         exit(128 + signal.rawValue)
     }
     exit(1)
+case "reaper", "relaunch-tree":
+    if arguments[1] == "reaper" {
+        try ProcessTree.relaunchUnderReaperIfNeeded()
+    } else {
+        try Namespaces.relaunchInNewNamespacesIfNeeded()
+    }
+    let script =
+        "(trap '' TERM; exec sleep \(marker)) & setsid sleep \(marker) & exec sleep \(marker)"
+    let child = try Command("/bin/sh", arguments: ["-c", script]).spawn()
+    printFlushed("pid=\(getpid())")
+    _ = await child.wait()
+case "reaper-exit":
+    try ProcessTree.relaunchUnderReaperIfNeeded()
+    let daemon = try Command("/bin/sh", arguments: ["-c", "setsid sleep \(marker) &"]).spawn()
+    _ = await daemon.wait()
+    printFlushed("pid=\(getpid())")
+    exit(0)
 case "cycles":
     let count = Int(marker) ?? 1000
     // Warm up first: the reactor's epoll descriptor and the concurrency runtime's own

@@ -49,6 +49,21 @@ extension ProcessControlTests {
             )
         }
 
+        /// Grandchildren too, even one that ignores SIGTERM and one in a session of its own: the
+        /// kernel kills every process of the pid namespace once its init is gone.
+        @Test func relaunchLeavesNoGrandchildBehind() async throws {
+            let marker = TestSupport.uniqueMarker()
+            var (fixture, lines) = try startFixture("relaunch-tree", marker)
+            defer { TestSupport.killAll(containing: marker) }
+            #expect(try await lines.next() == "pid=1")
+            try #require(await TestSupport.eventually { TestSupport.sleeps(marker).count == 3 })
+            try fixture.kill()  // SIGKILL of the outer
+            _ = await fixture.wait()
+            #expect(
+                await TestSupport.eventually { TestSupport.processes(containing: marker).isEmpty }
+            )
+        }
+
         /// A SIGTERM sent to the outer process the moment the inner one exists reaches the
         /// inner one (which exits 143): forwarding is in place before the inner is spawned, so
         /// the outer never dies of the default action while the inner starts.

@@ -56,6 +56,19 @@ enum TestSupport {
         }
     }
 
+    /// Live `sleep MARKER` processes (however they were started: `sleep`, `exec sleep`, `setsid`).
+    static func sleeps(_ marker: String) -> [Int32] {
+        processes(containing: "sleep\u{0}\(marker)")
+    }
+
+    /// SIGKILLs every process whose command line contains `marker`: clean-up after a test whose
+    /// subject is that something may be left running.
+    static func killAll(containing marker: String) {
+        for pid in processes(containing: marker) {
+            kill(pid, SIGKILL)
+        }
+    }
+
     /// Waits (bounded) until `condition` holds; returns whether it did.
     static func eventually(
         attempts: Int = 500,

@@ -134,4 +134,30 @@ int cpc_signal_restore(int signal_number, const cpc_saved_action *previous);
 /// Returns 0 or an errno value.
 int cpc_signal_delivery_thread_start(void);
 
+// Process trees (tree.c): group membership from /proc, pidfds of non-children, and the clean-up
+// a subreaper does once the process it guards has ended.
+
+/// pidfd_open(2): a pidfd for any process, child or not. Returns 0 or an errno value.
+int cpc_pidfd_open(pid_t pid, int *pidfd);
+
+/// Reads /proc/<pid>/stat: the parent's pid, the process group and the state letter ('R', 'S',
+/// 'Z' …). Returns 0 or an errno value (ESRCH when there is no such process).
+int cpc_process_stat(pid_t pid, pid_t *parent, pid_t *group, char *state);
+
+/// Lists processes of group `group` that have not ended (zombies excluded), at most `capacity`
+/// of them into `members`. Returns how many were found (possibly more than `capacity`), or
+/// -errno when /proc cannot be read.
+int cpc_group_members(pid_t group, pid_t *members, int capacity);
+
+/// For a subreaper whose guarded child is still running: reaps other children (orphans handed
+/// over to it) every `period_ms` until the process behind `guarded_pidfd` has exited. The
+/// guarded child itself is left for its own pidfd watcher to reap.
+void cpc_reap_orphans_until_exit(int guarded_pidfd, pid_t guarded_pid, int period_ms);
+
+/// SIGKILLs every child of the calling process and reaps it, round after round (a subreaper
+/// receives the children of the ones it kills), until it has no child left or `rounds_max`
+/// rounds have passed. Only safe while nothing else reaps this process's children. Returns how
+/// many processes it killed, or -errno when /proc cannot be read.
+int cpc_kill_children(int rounds_max);
+
 #endif
