@@ -87,6 +87,23 @@ struct HarnessRunTests {
         }
     }
 
+    @Test func usageLinesNameTheInputThatIsWrong() throws {
+        let missing = try HarnessCLI.run(["targets", "/nonexistent.toml"])
+        #expect(missing.status == 2)
+        #expect(missing.standardError.contains("/nonexistent.toml does not exist"))
+        #expect(!missing.standardError.contains("--target"), "targets has no --target flag")
+        let upstream = try HarnessCLI.run([
+            "proxy", "--listen", "127.0.0.1:0", "--upstream", "256.1.1.1:80",
+        ])
+        #expect(upstream.status == 2)
+        #expect(upstream.standardError.hasPrefix("vortex: --upstream: '256.1.1.1'"))
+        let delay = try HarnessCLI.run([
+            "proxy", "--upstream", "127.0.0.1:80", "--delay", "1.5s",
+        ])
+        #expect(delay.status == 2)
+        #expect(delay.standardError.contains("--delay '1.5s'"), "\(delay.standardError)")
+    }
+
     @Test func netemWithoutKernelSupportExitsTwoAndLeavesNothing() throws {
         let output = HarnessCLI.newOutputDirectory()
         defer { try? FileManager.default.removeItem(atPath: output) }
