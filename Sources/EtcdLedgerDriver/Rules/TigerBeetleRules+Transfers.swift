@@ -4,6 +4,10 @@
 // code), the accounts (found, same ledger, not closed), the amount (balancing clamps it),
 // overflows, then the accounts' balance limits. Only plain and balancing transfers reach here
 // (two-phase, closing and imported ones are refused beforehand).
+//
+// `retire` marks TigerBeetle's transient statuses (`CreateTransferResult.transient()` in
+// src/tigerbeetle.zig: an account not found or closed, a balance limit exceeded), whose id may
+// never be used again; every other failure, overflows included, leaves the id free.
 
 import Workload
 
@@ -73,16 +77,16 @@ extension TigerBeetleRules {
             amount = min(amount, available)
         }
         guard let debitsPosted = Self.sum(amount, debit.debitsPosted) else {
-            return retire(.overflowsDebitsPosted)
+            return fail(.overflowsDebitsPosted)
         }
         guard let creditsPosted = Self.sum(amount, credit.creditsPosted) else {
-            return retire(.overflowsCreditsPosted)
+            return fail(.overflowsCreditsPosted)
         }
         guard let debitsTotal = Self.sum(debitsPosted, debit.debitsPending) else {
-            return retire(.overflowsDebits)
+            return fail(.overflowsDebits)
         }
         guard let creditsTotal = Self.sum(creditsPosted, credit.creditsPending) else {
-            return retire(.overflowsCredits)
+            return fail(.overflowsCredits)
         }
         if debit.flags.contains(.debitsMustNotExceedCredits) && debitsTotal > debit.creditsPosted {
             return retire(.exceedsCredits)

@@ -2,8 +2,8 @@
 // the ledger a batch touches (read from etcd beforehand). The checks run in TigerBeetle's order,
 // so a failed event gets the status TigerBeetle would return: the first applicable one. Events
 // are applied one after another; a linked chain succeeds or fails as a whole; a transfer that
-// fails for a reason that depends on other objects (an unknown account, a limit) retires its id
-// (`id_already_failed` on a retry), as in TigerBeetle 0.16+. Accounts:
+// fails with a transient status (an unknown or closed account, a balance limit; not an
+// overflow) retires its id (`id_already_failed` on a retry), as in TigerBeetle 0.16+. Accounts:
 // TigerBeetleRules+Accounts.swift; transfers: TigerBeetleRules+Transfers.swift; chains and
 // timestamps: TigerBeetleRules+Chains.swift.
 //
