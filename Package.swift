@@ -69,6 +69,13 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "EtcdLedgerDriverTests",
+            dependencies: [
+                "EtcdLedgerDriver",
+                .product(name: "Workload", package: "Workload"),
+            ]
+        ),
+        .testTarget(
             name: "VortexTests",
             dependencies: [
                 "VortexHarness",
