@@ -48,13 +48,29 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
-        .executableTarget(
-            name: "vortex-driver-etcd",
+        // The etcd driver's logic (TigerBeetle's create rules, key space, etcd client, store),
+        // a library so it is unit-tested without etcd; the executable is only the process.
+        .target(
+            name: "EtcdLedgerDriver",
             dependencies: [
                 .product(name: "Workload", package: "Workload"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "vortex-driver-etcd",
+            dependencies: [
+                "EtcdLedgerDriver",
+                .product(name: "Workload", package: "Workload"),
+            ]
+        ),
+        .testTarget(
+            name: "EtcdLedgerDriverTests",
+            dependencies: [
+                "EtcdLedgerDriver",
+                .product(name: "Workload", package: "Workload"),
             ]
         ),
         .testTarget(

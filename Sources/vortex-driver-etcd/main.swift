@@ -6,8 +6,12 @@
 // ends by the signal, which vortex expects at the end of a run); every request is a single etcd
 // transaction, so a signal never leaves half a request applied.
 //
+// This executable is only the process: arguments, environment, stdio, stderr log and exit
+// statuses. The rules, the key space and the store are the EtcdLedgerDriver library.
+//
 // Try it: etcd & ; printf '\x8c\x00\x00\x00\x00' | vortex-driver-etcd 0 2379 | xxd
 
+import EtcdLedgerDriver
 import Workload
 
 #if canImport(Glibc)
@@ -41,7 +45,8 @@ do throws(DriverFailure) {
         cluster: cluster,
         keys: LedgerKeys(cluster: arguments[1]),
         driverID: driverID,
-        limits: limits
+        limits: limits,
+        log: { Log.info($0) }
     )
     Log.info(
         "driver \(String(driverID, radix: 16)) on cluster \(arguments[1]), members "

@@ -3,6 +3,11 @@
 // `CreateAccountStatus` / `CreateTransferStatus` in src/tigerbeetle.zig, which is "ordered by
 // descending precedence"). Linked chains, two-phase transfers, balancing, closing and imported
 // events are outside the generated subset and are not modelled.
+//
+// Deliberately independent of the etcd driver's `TigerBeetleRules` (Sources/EtcdLedgerDriver,
+// Rules/) and of every other driver: this model is the oracle that checks the drivers' answers,
+// so it must not share code with what it checks (a mistake they shared would be a mistake
+// neither could catch). Only the protocol types (layouts, flags, status values) are common.
 
 /// TigerBeetle's create rules for the modelled subset of events.
 public enum LedgerRules {

@@ -110,10 +110,10 @@ extension LedgerStore {
             [keys.head, attempt.requestKey] + accountKeys.map(\.1) + transferKeys.map(\.1)
         )
         if let stored = found[attempt.requestKey] {
-            Log.info(
+            log(
                 "request \(String(decoding: attempt.requestKey, as: UTF8.self)) was applied already"
             )
-            return .stored(try Self.decodeResults(stored.value, count: attempt.count))
+            return .stored(try Self.storedResults(stored.value, count: attempt.count))
         }
         var base = AttemptBase()
         if let head = found[keys.head] {
@@ -176,7 +176,7 @@ extension LedgerStore {
         for (id, stored) in outcome.writtenTransfers {
             transaction.success.append(.put(keys.transfer(id), LedgerValues.transfer(stored)))
         }
-        transaction.success.append(.put(attempt.requestKey, Self.encodeResults(outcome.results)))
+        transaction.success.append(.put(attempt.requestKey, LedgerValues.results(outcome.results)))
         transaction.success.append(
             .put(keys.head, LedgerValues.head(lastTimestamp: outcome.lastTimestamp))
         )
@@ -197,8 +197,8 @@ extension LedgerStore {
             return outcome.results
         }
         if let stored = response.readResults.first?.first {
-            Log.info("request was applied by an earlier attempt; answering from its results")
-            return try Self.decodeResults(stored.value, count: attempt.count)
+            log("request was applied by an earlier attempt; answering from its results")
+            return try Self.storedResults(stored.value, count: attempt.count)
         }
         return nil
     }

@@ -14,16 +14,20 @@
 // The first attempt of a request takes a faster path (LedgerStore+Attempt.swift): accounts come
 // from what the driver's own last commit wrote, and transfer ids are checked by the commit
 // itself; a failed compare falls back to reading everything.
+//
+// The store needs etcd but not a process: it logs through the closure it is given.
 
 import Foundation
-import Workload
+public import Workload
 
 /// The ledger in etcd, as seen by one driver process.
-actor LedgerStore {
+public actor LedgerStore {
     let cluster: EtcdCluster
     let keys: LedgerKeys
     private let driverID: UInt64
     let limits: DriverLimits
+    /// Where the store's one-line messages go (retries, fail-overs, compactions).
+    let log: @Sendable (String) -> Void
     private var sequence: UInt64 = 0
     /// The key of the last request answered; the next commit deletes it.
     var previousRequestKey: Data?
@@ -33,16 +37,24 @@ actor LedgerStore {
     var lastCommitRevision: Int64 = 0
     private var commitsSinceCompaction = 0
 
-    /// A store for the ledger under `keys`, reached through `cluster`.
-    init(cluster: EtcdCluster, keys: LedgerKeys, driverID: UInt64, limits: DriverLimits) {
+    /// A store for the ledger under `keys`, reached through `cluster`; `driverID` makes this
+    /// process's request keys its own; `log` receives one line per retry or compaction.
+    public init(
+        cluster: EtcdCluster,
+        keys: LedgerKeys,
+        driverID: UInt64,
+        limits: DriverLimits,
+        log: @escaping @Sendable (String) -> Void
+    ) {
         self.cluster = cluster
         self.keys = keys
         self.driverID = driverID
         self.limits = limits
+        self.log = log
     }
 
     /// Answers one driver request.
-    func handle(_ request: DriverRequest) async throws(DriverFailure) -> DriverReply {
+    public func handle(_ request: DriverRequest) async throws(DriverFailure) -> DriverReply {
         switch request.events {
         case .accounts(let accounts):
             do {
@@ -58,7 +70,7 @@ actor LedgerStore {
             ) { snapshot, base in
                 TigerBeetleRules.createAccounts(accounts, snapshot: snapshot, baseTimestamp: base)
             }
-            return Self.reply(results, for: request.operation)
+            return CreateReply.reply(results, for: request.operation)
         case .transfers(let transfers):
             do {
                 try TigerBeetleRules.checkSupported(transfers: transfers)
@@ -74,26 +86,9 @@ actor LedgerStore {
             ) { snapshot, base in
                 TigerBeetleRules.createTransfers(transfers, snapshot: snapshot, baseTimestamp: base)
             }
-            return Self.reply(results, for: request.operation)
+            return CreateReply.reply(results, for: request.operation)
         case .ids(let ids):
             return try await lookup(request.operation, ids: ids)
-        }
-    }
-
-    /// Dense results as they are, or only the failures for the sparse operations.
-    private static func reply(
-        _ results: [CreateResult],
-        for operation: Workload.Operation
-    ) -> DriverReply {
-        switch operation {
-        case .createAccountsSparse, .createTransfersSparse:
-            let created = CreateAccountStatus.created.rawValue
-            let failures = results.enumerated().filter { $0.element.status != created }.map {
-                ErrorResult(index: UInt32($0.offset), status: $0.element.status)
-            }
-            return DriverReply(.errorResults(failures))
-        default:
-            return DriverReply(.createResults(results))
         }
     }
 
@@ -155,9 +150,9 @@ actor LedgerStore {
             commitsSinceCompaction = 0
             do {
                 try await cluster.compact(revision: lastCommitRevision)
-                Log.info("compacted etcd's history to revision \(lastCommitRevision)")
+                log("compacted etcd's history to revision \(lastCommitRevision)")
             } catch {
-                Log.info("compacting etcd's history to \(lastCommitRevision) failed: \(error)")
+                log("compacting etcd's history to \(lastCommitRevision) failed: \(error)")
             }
         }
         return results
@@ -205,7 +200,7 @@ actor LedgerStore {
                 }
             }
             do {
-                Log.info("\(label): attempt \(attemptNumber) failed: \(message)")
+                log("\(label): attempt \(attemptNumber) failed: \(message)")
                 if clock.now + backoff > deadline {
                     throw .etcd(
                         "\(label) did not complete within \(limits.requestDeadline) "
@@ -219,27 +214,12 @@ actor LedgerStore {
         preconditionFailure("unreachable: the attempt loop only ends by returning or throwing")
     }
 
-    static func encodeResults(_ results: [CreateResult]) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(results.count * CreateResult.byteCount)
-        for result in results { result.encode(into: &bytes) }
-        return Data(bytes)
-    }
-
-    static func decodeResults(
-        _ value: Data,
-        count: Int
-    ) throws(EtcdFailure)
-        -> [CreateResult]
-    {
-        let bytes = [UInt8](value)
-        guard bytes.count == count * CreateResult.byteCount else {
-            throw .fatal("a stored reply holds \(bytes.count) bytes, not \(count) results")
+    /// The results a request key holds; throws when they do not fit the request.
+    static func storedResults(_ value: Data, count: Int) throws(EtcdFailure) -> [CreateResult] {
+        guard let results = LedgerValues.results(from: value, count: count) else {
+            throw .fatal("a stored reply holds \(value.count) bytes, not \(count) results")
         }
-        return (0..<count).compactMap { index in
-            let start = index * CreateResult.byteCount
-            return try? CreateResult(decoding: bytes[start..<(start + CreateResult.byteCount)])
-        }
+        return results
     }
 
     static func wallClockNanoseconds() -> UInt64 {

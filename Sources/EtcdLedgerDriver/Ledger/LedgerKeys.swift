@@ -10,31 +10,33 @@
 //   request/<driver>/<seq>    the reply of one applied request (its results), written in the
 //                             same transaction as the request's effects: a retry finds it and
 //                             answers from it instead of applying the request again
+//
+// Pure values, no etcd: the store builds its transactions from these keys and values.
 
-import Foundation
-import Workload
+public import Foundation
+public import Workload
 
 /// The key layout of one ledger (one cluster id).
-struct LedgerKeys: Sendable {
+public struct LedgerKeys: Sendable {
     /// The prefix every key of this ledger starts with.
-    let prefix: String
+    public let prefix: String
 
     /// The keys of the ledger for `cluster` (the driver's first argument).
-    init(cluster: String) {
+    public init(cluster: String) {
         prefix = "/vortex-ledger/\(cluster)/"
     }
 
     /// The head key (the ledger's version and last timestamp).
-    var head: Data { Data((prefix + "head").utf8) }
+    public var head: Data { Data((prefix + "head").utf8) }
 
     /// The key of account `id`.
-    func account(_ id: UInt128) -> Data { Data((prefix + "account/" + Self.hex(id)).utf8) }
+    public func account(_ id: UInt128) -> Data { Data((prefix + "account/" + Self.hex(id)).utf8) }
 
     /// The key of transfer `id`.
-    func transfer(_ id: UInt128) -> Data { Data((prefix + "transfer/" + Self.hex(id)).utf8) }
+    public func transfer(_ id: UInt128) -> Data { Data((prefix + "transfer/" + Self.hex(id)).utf8) }
 
     /// The key of the stored reply of request `sequence` of driver instance `driverID`.
-    func request(driverID: UInt64, sequence: UInt64) -> Data {
+    public func request(driverID: UInt64, sequence: UInt64) -> Data {
         let driver = String(driverID, radix: 16)
         let padded = String(repeating: "0", count: max(0, 16 - driver.count)) + driver
         return Data((prefix + "request/\(padded)/\(sequence)").utf8)
@@ -47,22 +49,22 @@ struct LedgerKeys: Sendable {
 }
 
 /// Encodes and decodes the ledger's values.
-enum LedgerValues {
+public enum LedgerValues {
     /// The head value for `lastTimestamp`.
-    static func head(lastTimestamp: UInt64) -> Data {
+    public static func head(lastTimestamp: UInt64) -> Data {
         var bytes: [UInt8] = []
         bytes.appendLittleEndianValue(lastTimestamp)
         return Data(bytes)
     }
 
     /// The last timestamp stored in a head value; nil if the value is not 8 bytes.
-    static func lastTimestamp(fromHead value: Data) -> UInt64? {
+    public static func lastTimestamp(fromHead value: Data) -> UInt64? {
         guard value.count == 8 else { return nil }
         return value.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
     }
 
     /// The value of an account.
-    static func account(_ account: Account) -> Data {
+    public static func account(_ account: Account) -> Data {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Account.byteCount)
         account.encode(into: &bytes)
@@ -70,12 +72,12 @@ enum LedgerValues {
     }
 
     /// The account in a value; nil if the value is not an account.
-    static func account(from value: Data) -> Account? {
+    public static func account(from value: Data) -> Account? {
         try? Account(decoding: [UInt8](value)[...])
     }
 
     /// The value of a transfer id.
-    static func transfer(_ stored: StoredTransfer) -> Data {
+    public static func transfer(_ stored: StoredTransfer) -> Data {
         var bytes: [UInt8] = []
         switch stored {
         case .created(let transfer):
@@ -88,7 +90,7 @@ enum LedgerValues {
     }
 
     /// The transfer (or retirement) in a value; nil if the value is neither.
-    static func transfer(from value: Data) -> StoredTransfer? {
+    public static func transfer(from value: Data) -> StoredTransfer? {
         if value.count == 4 {
             let raw = value.withUnsafeBytes {
                 UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))
@@ -96,6 +98,29 @@ enum LedgerValues {
             return CreateTransferStatus(rawValue: raw).map { .retired($0) }
         }
         return (try? Transfer(decoding: [UInt8](value)[...])).map { .created($0) }
+    }
+
+    /// The value of a request key: the request's results, 16 bytes each, in event order.
+    public static func results(_ results: [CreateResult]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(results.count * CreateResult.byteCount)
+        for result in results { result.encode(into: &bytes) }
+        return Data(bytes)
+    }
+
+    /// The results in a request key's value; nil unless it holds exactly `count` results.
+    public static func results(from value: Data, count: Int) -> [CreateResult]? {
+        let bytes = [UInt8](value)
+        guard count >= 0, bytes.count == count * CreateResult.byteCount else { return nil }
+        var results: [CreateResult] = []
+        results.reserveCapacity(count)
+        for index in 0..<count {
+            let start = index * CreateResult.byteCount
+            let slice = bytes[start..<(start + CreateResult.byteCount)]
+            guard let result = try? CreateResult(decoding: slice) else { return nil }
+            results.append(result)
+        }
+        return results
     }
 }
 

@@ -12,13 +12,14 @@ import NIOCore
 import NIOHTTP1
 
 /// Why a call to etcd failed.
-enum EtcdFailure: Error, Sendable, CustomStringConvertible {
+public enum EtcdFailure: Error, Sendable, CustomStringConvertible {
     /// Try again (the cluster has already moved on to the next member).
     case retryable(String)
     /// Trying again cannot help: one line saying what to change.
     case fatal(String)
 
-    var description: String {
+    /// The failure's one line.
+    public var description: String {
         switch self {
         case .retryable(let message), .fatal(let message): message
         }
@@ -26,19 +27,20 @@ enum EtcdFailure: Error, Sendable, CustomStringConvertible {
 }
 
 /// One etcd client endpoint (`http://host:port`).
-struct EtcdEndpoint: Sendable, Hashable, CustomStringConvertible {
+public struct EtcdEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// Host name or address.
-    let host: String
+    public let host: String
     /// Client port.
-    let port: Int
+    public let port: Int
 
     /// The endpoint's base URL.
-    var url: String { "http://\(host):\(port)" }
-    var description: String { "\(host):\(port)" }
+    public var url: String { "http://\(host):\(port)" }
+    /// `host:port`.
+    public var description: String { "\(host):\(port)" }
 
     /// Parses the driver's address list: comma-separated `port` (meaning 127.0.0.1:port),
     /// `host:port` or `http://host:port`. Throws one line saying what is wrong.
-    static func parseList(_ text: String) throws(EtcdFailure) -> [EtcdEndpoint] {
+    public static func parseList(_ text: String) throws(EtcdFailure) -> [EtcdEndpoint] {
         var endpoints: [EtcdEndpoint] = []
         for rawItem in text.split(separator: ",", omittingEmptySubsequences: false) {
             var item = rawItem.trimmingCharacters(in: .whitespaces)
@@ -65,9 +67,9 @@ struct EtcdEndpoint: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// The etcd members, the one in use, and the HTTP client that talks to them.
-actor EtcdCluster {
+public actor EtcdCluster {
     /// The members, in the order given.
-    let endpoints: [EtcdEndpoint]
+    public let endpoints: [EtcdEndpoint]
     /// How long one HTTP call may take before the member is given up on.
     let callTimeout: TimeAmount
     private let httpClient: HTTPClient
@@ -77,7 +79,7 @@ actor EtcdCluster {
     private static let responseByteCountMax = 256 << 20
 
     /// A cluster of `endpoints`; calls start at the first one.
-    init(endpoints: [EtcdEndpoint], callTimeout: Duration) {
+    public init(endpoints: [EtcdEndpoint], callTimeout: Duration) {
         precondition(!endpoints.isEmpty, "an etcd cluster needs at least one endpoint")
         precondition(callTimeout > .zero, "the call timeout must be positive")
         self.endpoints = endpoints
@@ -91,7 +93,7 @@ actor EtcdCluster {
     }
 
     /// The member calls go to now.
-    var current: EtcdEndpoint { endpoints[currentIndex] }
+    public var current: EtcdEndpoint { endpoints[currentIndex] }
 
     /// Runs `transaction` on the current member.
     func run(_ transaction: EtcdTransaction) async throws(EtcdFailure) -> EtcdTransactionResponse {
@@ -129,7 +131,7 @@ actor EtcdCluster {
     }
 
     /// Closes the HTTP client's connections.
-    func shutdown() async {
+    public func shutdown() async {
         try? await httpClient.shutdown()
     }
 
