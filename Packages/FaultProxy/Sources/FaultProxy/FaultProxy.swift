@@ -116,8 +116,7 @@ public final class FaultProxy: Sendable {
         on group: any EventLoopGroup,
         ownsGroup: Bool
     ) async throws -> FaultProxy {
-        precondition(faults.toUpstream.isValid, "invalid toUpstream faults: \(faults.toUpstream)")
-        precondition(faults.toClient.isValid, "invalid toClient faults: \(faults.toClient)")
+        precondition(faults.isValid, "invalid faults: \(faults)")
         let proxy = FaultProxy(
             upstream: upstream,
             seed: seed,
@@ -178,8 +177,7 @@ public final class FaultProxy: Sendable {
     /// also stops listening until `down` is cleared. Connections whose source is in
     /// `isolatedSources` are closed. Returns once every connection applied it.
     public func setFaults(_ faults: ProxyFaults) async throws {
-        precondition(faults.toUpstream.isValid, "invalid toUpstream faults: \(faults.toUpstream)")
-        precondition(faults.toClient.isValid, "invalid toClient faults: \(faults.toClient)")
+        precondition(faults.isValid, "invalid faults: \(faults)")
         let (generation, connections, previousDown, stopped) = state.withLock { state in
             let previousDown = state.faults.down
             state.faults = faults
@@ -218,7 +216,18 @@ public final class FaultProxy: Sendable {
     /// Closes every established connection with an RST (SO_LINGER 0) on both sockets: the client
     /// and the upstream both see ECONNRESET. New connections are accepted as usual.
     public func resetConnections() async {
-        let connections = state.withLock { $0.connections.values.map(\.connection) }
+        await resetConnections { _ in true }
+    }
+
+    /// Resets (as `resetConnections()`) every established connection of `source` only.
+    public func resetConnections(source: Int) async {
+        await resetConnections { $0 == source }
+    }
+
+    private func resetConnections(where chosen: (Int?) -> Bool) async {
+        let connections = state.withLock { state in
+            state.connections.values.filter { chosen($0.source) }.map(\.connection)
+        }
         let done = connections.map { connection in
             connection.eventLoop.submit { connection.reset() }
         }

@@ -39,7 +39,10 @@ final class ProxyConnection: @unchecked Sendable {
     private var classifying = false
     private var isFinished = false
     private var faultsGeneration = 0
-    private var pendingFaults = ProxyFaults.none
+    /// The faults of this connection's source, both directions.
+    private var pendingFaults = SourceFaults()
+    /// The source the classifier told (nil: none, or no classifier).
+    private var source: Int?
     private let finished: EventLoopPromise<Void>
 
     /// Creates the connection for an accepted client channel and installs its handler.
@@ -98,7 +101,8 @@ final class ProxyConnection: @unchecked Sendable {
             return
         }
         registered = true
-        pendingFaults = admission.faults
+        self.source = source
+        pendingFaults = admission.faults.directions(for: source)
         faultsGeneration = admission.generation
         connectUpstream(ordinal: admission.ordinal)
     }
@@ -218,9 +222,9 @@ final class ProxyConnection: @unchecked Sendable {
         eventLoop.assertInEventLoop()
         guard generation > faultsGeneration else { return }
         faultsGeneration = generation
-        pendingFaults = faults
-        toUpstream?.apply(faults.toUpstream)
-        toClient?.apply(faults.toClient)
+        pendingFaults = faults.directions(for: source)
+        toUpstream?.apply(pendingFaults.toUpstream)
+        toClient?.apply(pendingFaults.toClient)
     }
 
     /// Closes the connection because the faults cut it: the proxy went down, or (when

@@ -1,6 +1,6 @@
 // The fault vocabulary of a FaultProxy: what happens to the bytes of each direction (delay,
 // corruption, bandwidth, clog), to the proxy as a whole (down), and to the connections of chosen
-// sources (isolated sources). Values only: a proxy applies a new `ProxyFaults` to its live
+// sources (isolated sources, and faults of their own per direction). Values only: a proxy applies a new `ProxyFaults` to its live
 // connections without dropping them (see `FaultProxy.setFaults`).
 // Exact semantics of every fault: docs/fault-proxy.md.
 
@@ -91,8 +91,25 @@ public enum DownMode: String, Sendable, Hashable, CaseIterable {
     case refuse
 }
 
-/// All faults of one proxy: one set per direction, the proxy-wide `down` state, and the sources
-/// whose connections are cut.
+/// The faults of both directions of the connections of one source.
+public struct SourceFaults: Sendable, Hashable, CustomStringConvertible {
+    /// Faults on the bytes the source sends toward the upstream.
+    public var toUpstream: DirectionFaults
+    /// Faults on the bytes the upstream sends back to the source.
+    public var toClient: DirectionFaults
+
+    /// Creates the faults of a source's connections.
+    public init(toUpstream: DirectionFaults = .none, toClient: DirectionFaults = .none) {
+        self.toUpstream = toUpstream
+        self.toClient = toClient
+    }
+
+    /// `toUpstream: … toClient: …`.
+    public var description: String { "toUpstream: \(toUpstream) toClient: \(toClient)" }
+}
+
+/// All faults of one proxy: one set per direction, the proxy-wide `down` state, the sources
+/// whose connections are cut, and the sources whose connections have faults of their own.
 public struct ProxyFaults: Sendable, Hashable, CustomStringConvertible {
     /// Faults on the bytes the client sends toward the upstream.
     public var toUpstream: DirectionFaults
@@ -105,18 +122,35 @@ public struct ProxyFaults: Sendable, Hashable, CustomStringConvertible {
     /// closed at once, as `down: .closeOnAccept` does for every source. Connections of no known
     /// source, and every connection of a proxy started without a classifier, are not affected.
     public var isolatedSources: Set<Int>
+    /// Sources whose connections take these faults instead of `toUpstream` and `toClient`
+    /// (a one-way cut is a clogged direction here; a delay on one link a delayed one).
+    public var sourceFaults: [Int: SourceFaults]
 
     /// Creates a fault set; the default forwards everything unchanged.
     public init(
         toUpstream: DirectionFaults = .none,
         toClient: DirectionFaults = .none,
         down: DownMode? = nil,
-        isolatedSources: Set<Int> = []
+        isolatedSources: Set<Int> = [],
+        sourceFaults: [Int: SourceFaults] = [:]
     ) {
         self.toUpstream = toUpstream
         self.toClient = toClient
         self.down = down
         self.isolatedSources = isolatedSources
+        self.sourceFaults = sourceFaults
+    }
+
+    /// The faults of both directions of a connection from `source`.
+    public func directions(for source: Int?) -> SourceFaults {
+        source.flatMap { sourceFaults[$0] }
+            ?? SourceFaults(toUpstream: toUpstream, toClient: toClient)
+    }
+
+    /// Whether every direction of every source is in range.
+    public var isValid: Bool {
+        toUpstream.isValid && toClient.isValid
+            && sourceFaults.values.allSatisfy { $0.toUpstream.isValid && $0.toClient.isValid }
     }
 
     /// Whether a connection from `source` must be closed under these faults.
@@ -156,6 +190,11 @@ public struct ProxyFaults: Sendable, Hashable, CustomStringConvertible {
         if !isolatedSources.isEmpty {
             let sources = isolatedSources.sorted().map(String.init).joined(separator: ",")
             parts.append("isolated sources: \(sources)")
+        }
+        for source in sourceFaults.keys.sorted() {
+            if let faults = sourceFaults[source] {
+                parts.append("source \(source): \(faults)")
+            }
         }
         return parts.joined(separator: ", ")
     }

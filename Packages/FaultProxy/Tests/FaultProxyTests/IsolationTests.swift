@@ -1,7 +1,9 @@
 // Cutting connections by source over real sockets. The clients bind distinct loopback addresses
 // (127.0.0.2, 127.0.0.3 …) and the test classifier maps each address to a source, so which client
 // is which source is known before it connects: isolating a source closes its connections and
-// every new one, the other sources flow byte-exact, and healing lets the source in again.
+// every new one, the other sources flow byte-exact, and healing lets the source in again; a
+// source's own faults (a clogged direction) hold only its bytes; a reset of one source resets
+// only its connections.
 
 import FaultProxy
 import Foundation
@@ -77,6 +79,48 @@ extension SocketTests {
                 await Self.expectEchoFlows(healed, seed: 34)
                 healed.close()
                 await Self.expectEchoFlows(other, seed: 35)
+            }
+        }
+
+        @Test func aSourceFaultHoldsOnlyThatSourcesDirection() async throws {
+            try await ProxyFixture.run(classifier: Self.classifier) { fixture in
+                let proxy = fixture.proxy
+                let held = try Self.connectedClient(port: proxy.port, from: "127.0.0.2")
+                defer { held.close() }
+                let other = try Self.connectedClient(port: proxy.port, from: "127.0.0.3")
+                defer { other.close() }
+                let clogged = SourceFaults(toUpstream: DirectionFaults(clogged: true))
+                try await proxy.setFaults(ProxyFaults(sourceFaults: [2: clogged]))
+                #expect(proxy.faults.directions(for: 2) == clogged)
+                #expect(proxy.faults.directions(for: 3) == SourceFaults())
+                try held.sendAll([9, 8, 7])
+                #expect(Lifecycle.nextReadOutcome(held) == EAGAIN, "held: no echo")
+                await Self.expectEchoFlows(other, seed: 41)
+                #expect(proxy.counters.chunksHeld >= 1)
+                // A new connection of the source takes its faults too.
+                let later = try BlockingSocket.connect(port: proxy.port, from: "127.0.0.2")
+                defer { later.close() }
+                try later.sendAll([6])
+                #expect(Lifecycle.nextReadOutcome(later) == EAGAIN, "held from the start")
+                try await proxy.setFaults(.none)
+                held.setReceiveTimeout(milliseconds: 5_000)
+                #expect(try held.receive(exactly: 3) == [9, 8, 7], "delivered once lifted")
+                later.setReceiveTimeout(milliseconds: 5_000)
+                #expect(try later.receive(exactly: 1) == [6])
+            }
+        }
+
+        @Test func resettingOneSourceLeavesTheOthers() async throws {
+            try await ProxyFixture.run(classifier: Self.classifier) { fixture in
+                let proxy = fixture.proxy
+                let reset = try Self.connectedClient(port: proxy.port, from: "127.0.0.2")
+                defer { reset.close() }
+                let other = try Self.connectedClient(port: proxy.port, from: "127.0.0.3")
+                defer { other.close() }
+                await proxy.resetConnections(source: 2)
+                #expect(Lifecycle.nextReadOutcome(reset) == ECONNRESET)
+                await Self.expectEchoFlows(other, seed: 42)
+                #expect(proxy.counters.connectionsReset == 1)
             }
         }
 
