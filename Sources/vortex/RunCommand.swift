@@ -62,6 +62,15 @@ struct RunCommand: AsyncParsableCommand {
     )
     var faultWeights: [String] = []
 
+    @Option(
+        name: .customLong("faulty-max"),
+        help: """
+            Most replicas faulty at once (terminated, paused, or cut off from a connected \
+            majority): minority, majority, or a number from 0 to the replica count.
+            """
+    )
+    var faultyMax = defaults.faultyMax
+
     func run() async throws {
         var options = RunOptions()
         options.target = target
@@ -76,6 +85,7 @@ struct RunCommand: AsyncParsableCommand {
         options.livenessWindow = livenessWindow
         options.keepOutput = keepOutput
         options.faultWeights = faultWeights
+        options.faultyMax = faultyMax
         let configuration: RunConfiguration
         do {
             configuration = try RunConfiguration.validate(options, environment: .current())

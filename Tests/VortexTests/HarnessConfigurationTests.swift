@@ -55,8 +55,20 @@ import VortexHarness
         #expect(!configuration.seedWasGiven)
         #expect(configuration.outputDirectory.hasPrefix(scratch.path + "/vortex-"))
         #expect(configuration.faultWeights[.none] == 12_000)
-        #expect(configuration.faultWeights[.terminate] == 2)
+        // One replica: the minority is 0, so no process fault or partition can be drawn.
+        #expect(configuration.faultyReplicasMax == 0)
+        #expect(configuration.faultWeights[.terminate] == 0)
+        #expect(configuration.faultWeights[.delay] == 2)
         #expect(configuration.faultWeights[.loss] == 0)
+        var three = RunOptions()
+        three.replicaCount = "3"
+        let threeReplicas = try RunConfiguration.validate(
+            three,
+            environment: try scratch.environment(seed: 99)
+        )
+        #expect(threeReplicas.faultyReplicasMax == 1)
+        #expect(threeReplicas.faultWeights[.terminate] == 2)
+        #expect(threeReplicas.faultWeights[.isolate] == 2)
     }
 
     @Test func acceptsEveryFlag() throws {
@@ -111,6 +123,8 @@ import VortexHarness
         options.faults = "none"
         let quiet = try RunConfiguration.validate(options, environment: try scratch.environment())
         #expect(!quiet.faultWeights.injectsFaults)
+        // Three replicas: the minority of one may be terminated.
+        options.replicaCount = "3"
         options.faultWeights = ["terminate=2", "restart=4"]
         let processOnly = try RunConfiguration.validate(
             options,

@@ -170,6 +170,7 @@ private actor RecordingControl: ReplicaControl, NetworkBackend {
     func pause(replica: Int) { calls.append("pause \(replica)") }
     func resume(replica: Int) { calls.append("resume \(replica)") }
     func apply(_ faults: NetworkFaults) { calls.append("network \(faults.activeNames)") }
+    func resetConnections(replica: Int) { calls.append("reset \(replica)") }
 }
 
 @Suite struct HarnessFaultExecutorTests {
@@ -180,21 +181,26 @@ private actor RecordingControl: ReplicaControl, NetworkBackend {
         try await executor.execute(.pause(replica: 2))
         try await executor.execute(.delay(DelayFault(delayMs: 100, jitterMs: 50)))
         try await executor.execute(.isolate(replica: 0))
-        #expect(executor.cluster.faultyReplicaCount == 3)
+        // Replica 0 is the only one running: a group of one, cut from no running replica.
+        #expect(executor.cluster.faultyReplicaCount == 2)
+        try await executor.execute(.reset(replica: 0))
         try await executor.execute(.heal)
         #expect(executor.cluster == ObservedCluster(replicaCount: 3))
         #expect(
             await control.calls == [
                 "terminate 1", "pause 2", "network [\"delay 100±50ms\"]",
-                "network [\"delay 100±50ms\", \"isolate r0\"]", "network []", "resume 2",
-                "restart 1",
+                "network [\"delay 100±50ms\", \"isolate (4 links cut)\"]", "reset 0",
+                "network []", "resume 2", "restart 1",
             ]
         )
     }
 
     @Test func unsupportedKindsAreReported() {
         let proxy = FaultBackendKind.proxy.capabilities
-        #expect(proxy.unsupportedKinds(among: FaultWeights.defaults(for: .netem)) == [.loss])
+        #expect(
+            proxy.unsupportedKinds(among: FaultWeights.defaults(for: .netem))
+                == [.loss, .duplicate, .reorder]
+        )
         #expect(proxy.unsupportedKinds(among: FaultWeights.defaults(for: .proxy)).isEmpty)
         #expect(FaultBackendKind.netem.capabilities.supports(.loss))
         #expect(

@@ -120,7 +120,7 @@ private func replicas(
     @Test func anIsolatedReplicaCountsAsFaulty() {
         var liveness = checker()
         var isolated = NetworkFaults.healed
-        isolated.isolatedReplica = 0
+        isolated.partition = .isolating(0, replicaCount: 3)
         _ = liveness.check(
             now: .seconds(2),
             replicas: replicas([.running, .running, .paused]),
@@ -255,7 +255,7 @@ private func replicas(
             oldestInFlightStart: nil
         )
         #expect(liveness.periodStart == nil)
-        #expect(!liveness.isHealthy(states[2], isolated: false, now: .milliseconds(14_999)))
+        #expect(!liveness.isHealthy(states[2], now: .milliseconds(14_999)))
         _ = liveness.check(
             now: .seconds(15),
             replicas: states,

@@ -81,7 +81,9 @@ private final class ScriptedPorts: OutgoingPortFinder {
             replicaPorts: Self.replicaPorts,
             outgoingPortFinder: ports
         )
-        try await network.apply(NetworkFaults(lossPercent: 3, isolatedReplica: 1))
+        try await network.apply(
+            NetworkFaults(lossPercent: 3, partition: .isolating(1, replicaCount: 3))
+        )
         #expect(Set(shaper.targets[1] ?? []) == matches([101, 201, 40_001]))
         #expect(shaper.parameters(of: 1) == .dropEverything)
         // The other replicas get the cluster-wide loss; the isolated one only drops.
@@ -117,7 +119,9 @@ private final class ScriptedPorts: OutgoingPortFinder {
             replicaPorts: Self.replicaPorts,
             outgoingPortFinder: ScriptedPorts()
         )
-        try await network.apply(NetworkFaults(corruptionPercent: 2, isolatedReplica: 0))
+        try await network.apply(
+            NetworkFaults(corruptionPercent: 2, partition: .isolating(0, replicaCount: 3))
+        )
         #expect(!shaper.targets.isEmpty)
         await network.stop()
         #expect(shaper.targets.isEmpty)

@@ -15,6 +15,7 @@ enum OutputFormatChecks {
         "elapsedSeconds": "number", "faultsInjected": "object", "actions": "object",
         "requests": "object", "requestsPerSecond": "number", "latency": "object",
         "latencyByCommand": "object", "longestRecoverySeconds": "number", "output": "string",
+        "partitions": "object",
     ]
     /// Every field of summary.json's `configuration`.
     static let configurationFields: [String: String] = [
@@ -22,6 +23,7 @@ enum OutputFormatChecks {
         "replicaCount": "number", "testDurationSeconds": "number",
         "livenessWindowSeconds": "number", "faultWeights": "object", "driverCommand": "string",
         "workload": "string", "vortexVersion": "string", "commandLine": "array",
+        "faultyMax": "string", "faultyReplicasMax": "number",
     ]
 
     /// Checks `<output>/summary.json` against the schema; returns it decoded.
@@ -38,13 +40,18 @@ enum OutputFormatChecks {
         #expect(summary.schemaVersion == RunSummary.currentSchemaVersion)
         #expect(summary.configuration.vortexVersion == VortexVersion.current)
         #expect(summary.configuration.faultWeights.count == FaultKind.allCases.count)
-        #expect(
-            Set(summary.faultsInjected.keys).isSubset(of: [
-                "terminate", "pause", "delay", "corrupt", "loss", "isolate",
-            ])
-        )
+        let injecting = FaultKind.allCases.filter(\.injectsFault).map(\.rawValue)
+        #expect(Set(summary.faultsInjected.keys).isSubset(of: injecting))
         for (kind, count) in summary.faultsInjected {
             #expect(summary.actions[kind] == count, "\(kind)")
+        }
+        #expect(Set(summary.partitions.keys) == Set(PartitionShape.allCases.map(\.rawValue)))
+        for shape in PartitionShape.allCases {
+            #expect(
+                summary.partitions[shape.rawValue] == summary.actions[shape.faultKind.rawValue]
+                    ?? 0,
+                "\(shape)"
+            )
         }
         return summary
     }

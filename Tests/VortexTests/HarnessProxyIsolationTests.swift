@@ -90,7 +90,7 @@ import Glibc
         try await expectEcho(fromOther, seed: 2)
         #expect(proxy.openConnectionsBySource == [0: 1, 2: 1])
 
-        try await network.apply(NetworkFaults(isolatedReplica: 0))
+        try await network.apply(NetworkFaults(partition: .isolating(0, replicaCount: 3)))
         #expect(proxy.faults.down == nil, "replica 1's proxy itself stays up")
         let afterCut = try await blocking { try fromIsolated.receive(upTo: 1) }
         #expect(afterCut == [], "cut: EOF")

@@ -151,7 +151,10 @@ struct NetemIsolationKernelTests {
         #expect(try fromC.receive(exactly: 9) == Array("c before\n".utf8))
 
         // Isolate replica 0 (with a cluster-wide delay, so replicas 1 and 2 have targets too).
-        let faults = NetworkFaults(delay: DelayFault(delayMs: 2, jitterMs: 0), isolatedReplica: 0)
+        let faults = NetworkFaults(
+            delay: DelayFault(delayMs: 2, jitterMs: 0),
+            partition: .isolating(0, replicaCount: 3)
+        )
         try await network.apply(faults)
         let portA = UInt16(fromA.peerEndpoint.port)
         #expect(network.isolatedOutgoingPorts == [portA])

@@ -99,6 +99,27 @@ let cliBadInputs: [CLIBadInput] = [
     .run("liveness window words", "--liveness-window 'soon'", ["--liveness-window", "soon"]),
     .run("fault backend unknown", "--faults 'pigeon'", ["--faults", "pigeon"]),
     .run("fault weight not a number", "delay=lots", ["--fault-weight", "delay=lots"]),
+    .run(
+        "faulty-max above the replica count",
+        "--faulty-max 9 is more than the 5 replicas",
+        ["--replica-count", "5", "--faulty-max", "9"]
+    ),
+    .run("faulty-max not a bound", "--faulty-max 'all' is not a bound", ["--faulty-max", "all"]),
+    .run(
+        "unknown partition shape",
+        "unknown partition shape 'star'",
+        ["--replica-count", "5", "--fault-weight", "partition-star=2"]
+    ),
+    .run(
+        "partition shape impossible at this replica count",
+        "partition-bridge=3: needs at least 3 replicas (this run has 2)",
+        ["--replica-count", "2", "--faulty-max", "2", "--fault-weight", "partition-bridge=3"]
+    ),
+    .run(
+        "partition shape beyond --faulty-max",
+        "partition-halves=3: leaves 3 of 6 replicas outside a connected majority",
+        ["--replica-count", "6", "--fault-weight", "partition-halves=3"]
+    ),
     .run("seed not a number", "--seed 'twelve'", ["--seed", "twelve"]),
     .run(
         "target name unknown",

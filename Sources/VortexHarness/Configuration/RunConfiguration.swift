@@ -38,6 +38,13 @@ public struct RunConfiguration: Sendable {
     public var keepOutput: Bool
     /// The weight of each fault action.
     public var faultWeights: FaultWeights
+    /// `--faulty-max` as given.
+    public var faultyReplicasBound: FaultyReplicasBound
+
+    /// The most replicas the scheduler lets be faulty at once.
+    public var faultyReplicasMax: Int {
+        faultyReplicasBound.replicas(of: replicaCount)
+    }
 
     /// The ports behind a proxy in this run (the target's proxied ports with `--faults proxy`).
     public var layout: ClusterLayout {
@@ -61,6 +68,11 @@ public struct RunConfiguration: Sendable {
             name: "--liveness-window"
         )
         let replicaCount = try parseReplicaCount(options.replicaCount)
+        let faultyBound = try FaultyReplicasBound.parse(
+            options.faultyMax,
+            replicaCount: replicaCount
+        )
+        let faultyMax = faultyBound.replicas(of: replicaCount)
         let seed = try parseSeed(options.seed)
         guard let faults = FaultBackendKind(rawValue: options.faults) else {
             throw ConfigurationError(
@@ -72,7 +84,9 @@ public struct RunConfiguration: Sendable {
         if faults == .proxy && target.corruptiblePorts.isEmpty {
             weights.disable(.corrupt)
         }
+        weights.disableImpossible(replicaCount: replicaCount, faultyReplicasMax: faultyMax)
         try weights.apply(overrides: options.faultWeights, backend: faults)
+        try weights.requirePossible(replicaCount: replicaCount, faultyReplicasMax: faultyMax)
         if faults == .proxy && target.corruptiblePorts.isEmpty && weights[.corrupt] > 0 {
             throw ConfigurationError(
                 "--fault-weight corrupt: target \(target.name) has no corruptible ports for the "
@@ -115,7 +129,8 @@ public struct RunConfiguration: Sendable {
             vortexDirectory: environment.vortexDirectory,
             livenessWindow: livenessWindow,
             keepOutput: options.keepOutput,
-            faultWeights: weights
+            faultWeights: weights,
+            faultyReplicasBound: faultyBound
         )
     }
 

@@ -31,6 +31,8 @@ public struct RunOptions: Sendable, Hashable {
     public var keepOutput = false
     /// `--fault-weight NAME=W`, repeatable.
     public var faultWeights: [String] = []
+    /// `--faulty-max`: `minority`, `majority` or a number of replicas.
+    public var faultyMax = "minority"
 
     /// Options with every default.
     public init() {}

@@ -31,13 +31,14 @@ public struct ObservedCluster: Sendable, Hashable {
         replicas.indices.filter { replicas[$0] == state }
     }
 
-    /// Replicas that are paused, terminated or isolated.
+    /// Replicas that are paused, terminated, or running outside the largest group of running
+    /// replicas connected to each other in both directions.
     public var faultyReplicaCount: Int {
-        let notRunning = replicas.filter { $0 != .running }.count
-        guard let isolated = network.isolatedReplica, replicas[isolated] == .running else {
-            return notRunning
-        }
-        return notRunning + 1
+        let connected = Connectivity.largestConnectedGroup(
+            of: replicas(in: .running),
+            cut: network.cutLinks
+        )
+        return replicas.count - connected.count
     }
 
     /// Applies a decision as if it took effect at once (the executor does the same after the
@@ -59,7 +60,18 @@ public struct ObservedCluster: Sendable, Hashable {
         case .delay(let delay): network.delay = delay
         case .corrupt(let percent): network.corruptionPercent = percent
         case .loss(let percent): network.lossPercent = percent
-        case .isolate(let replica): network.isolatedReplica = replica
+        case .isolate(let replica):
+            network.partition = .isolating(replica, replicaCount: replicas.count)
+        case .partition(let partition): network.partition = partition
+        case .linkDelay(let link, let delay):
+            network.linkFaults[link, default: LinkFault()].delay = delay
+        case .linkLoss(let link, let percent):
+            network.linkFaults[link, default: LinkFault()].lossPercent = percent
+        case .bandwidth(let bytesPerSecond): network.bandwidthBytesPerSecond = bytesPerSecond
+        case .reset: break
+        case .clog: network.clogged = true
+        case .duplicate(let percent): network.duplicationPercent = percent
+        case .reorder(let percent): network.reorderPercent = percent
         case .networkHeal: network = .healed
         case .heal:
             network = .healed
@@ -84,8 +96,24 @@ public enum FaultDecision: Sendable, Hashable, CustomStringConvertible {
     case corrupt(percent: Int)
     /// Lose a percentage of all packets.
     case loss(percent: Int)
-    /// Cut one replica off the network.
+    /// Cut one replica off from the other replicas.
     case isolate(replica: Int)
+    /// Cut the links of a partition of another shape than isolation.
+    case partition(Partition)
+    /// Delay what one replica sends to another.
+    case linkDelay(ReplicaLink, DelayFault)
+    /// Lose a percentage of what one replica sends to another.
+    case linkLoss(ReplicaLink, percent: Int)
+    /// Limit the bandwidth of all traffic.
+    case bandwidth(bytesPerSecond: Int)
+    /// Reset every connection of a replica.
+    case reset(replica: Int)
+    /// Stall all traffic.
+    case clog
+    /// Send a percentage of all packets twice.
+    case duplicate(percent: Int)
+    /// Send a percentage of all packets ahead of the others.
+    case reorder(percent: Int)
     /// Clear every network fault.
     case networkHeal
     /// Clear network faults, resume paused and restart terminated replicas.
@@ -102,6 +130,14 @@ public enum FaultDecision: Sendable, Hashable, CustomStringConvertible {
         case .corrupt: .corrupt
         case .loss: .loss
         case .isolate: .isolate
+        case .partition(let partition): partition.shape.faultKind
+        case .linkDelay: .linkDelay
+        case .linkLoss: .linkLoss
+        case .bandwidth: .bandwidth
+        case .reset: .reset
+        case .clog: .clog
+        case .duplicate: .duplicate
+        case .reorder: .reorder
         case .networkHeal: .networkHeal
         case .heal: .heal
         }
@@ -111,21 +147,34 @@ public enum FaultDecision: Sendable, Hashable, CustomStringConvertible {
     public var replica: Int? {
         switch self {
         case .terminate(let replica), .restart(let replica), .pause(let replica),
-            .resume(let replica), .isolate(let replica):
+            .resume(let replica), .isolate(let replica), .reset(let replica):
             replica
         default: nil
         }
     }
 
-    /// One line for the log: `terminate replica=1`, `delay delay_ms=120 jitter_ms=50`.
+    /// One line for the log: `terminate replica=1`, `delay delay_ms=120 jitter_ms=50`,
+    /// `partition-halves cut=0→1,1→0`.
     public var description: String {
         switch self {
         case .delay(let delay):
             "delay delay_ms=\(delay.delayMs) jitter_ms=\(delay.jitterMs)"
-        case .corrupt(let percent): "corrupt percent=\(percent)"
-        case .loss(let percent): "loss percent=\(percent)"
+        case .corrupt(let percent), .loss(let percent), .duplicate(let percent),
+            .reorder(let percent):
+            "\(kind.rawValue) percent=\(percent)"
+        case .partition(let partition):
+            "\(kind.rawValue) cut=\(Self.describe(partition.sortedCut))"
+        case .linkDelay(let link, let delay):
+            "link-delay link=\(link) delay_ms=\(delay.delayMs) jitter_ms=\(delay.jitterMs)"
+        case .linkLoss(let link, let percent): "link-loss link=\(link) percent=\(percent)"
+        case .bandwidth(let bytesPerSecond): "bandwidth bytes_per_second=\(bytesPerSecond)"
         default:
             replica.map { "\(kind.rawValue) replica=\($0)" } ?? kind.rawValue
         }
+    }
+
+    /// `0→1,1→0`.
+    static func describe(_ links: [ReplicaLink]) -> String {
+        links.map(\.description).joined(separator: ",")
     }
 }

@@ -1,7 +1,8 @@
 // Carries out the scheduler's decisions through two abstract ports: ReplicaControl (kill,
-// restart, pause, resume replica i) and NetworkBackend (set the network faults, global or per
-// replica). The replica group and the proxy and netem backends implement them; tests use
-// in-memory ones. The executor keeps the observed cluster state the scheduler decides from.
+// restart, pause, resume replica i) and NetworkBackend (set the network faults: cluster-wide,
+// per link, partitions; reset a replica's connections). The replica group and the proxy and
+// netem backends implement them; tests use in-memory ones. The executor keeps the observed
+// cluster state the scheduler decides from.
 
 /// Process faults on replicas, by index.
 public protocol ReplicaControl: Sendable {
@@ -57,7 +58,11 @@ public struct FaultExecutor: Sendable {
             precondition(cluster.replicas[replica] == .paused, "resume a paused replica")
             try await replicas.resume(replica: replica)
             cluster.apply(decision)
-        case .delay, .corrupt, .loss, .isolate, .networkHeal:
+        case .reset(let replica):
+            guard let network else { preconditionFailure("a reset needs a network backend") }
+            try await network.resetConnections(replica: replica)
+        case .delay, .corrupt, .loss, .isolate, .partition, .linkDelay, .linkLoss, .bandwidth,
+            .clog, .duplicate, .reorder, .networkHeal:
             var next = cluster
             next.apply(decision)
             try await applyNetwork(next.network)

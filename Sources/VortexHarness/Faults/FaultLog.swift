@@ -6,6 +6,10 @@
 //   {"format":"vortex-faults","schemaVersion":1}
 //   {"tick":12,"timeUs":130512,"action":"terminate","replica":1}
 //   {"tick":40,"timeUs":410877,"action":"delay","delayMs":77,"jitterMs":50}
+//   {"tick":75,"timeUs":760212,"action":"partition-halves","cut":[[0,1],[1,0]]}
+//
+// New actions and fields are added without a version bump; a field that changes meaning or goes
+// away bumps it.
 //
 // This file is the one home of that schema: the record type, its encoding, the writer and the
 // reader.
@@ -20,12 +24,21 @@ public struct FaultLogEntry: Sendable, Hashable {
     public var timeUs: Int64
     /// What was decided.
     public var decision: FaultDecision
+    /// The links an `isolate` cut (written as `cut`, as every partition's line has it; a
+    /// `partition-*` decision carries its own), or nil when not known.
+    public var isolationCut: [ReplicaLink]?
 
     /// Creates an entry.
-    public init(tick: UInt64, timeUs: Int64, decision: FaultDecision) {
+    public init(
+        tick: UInt64,
+        timeUs: Int64,
+        decision: FaultDecision,
+        isolationCut: [ReplicaLink]? = nil
+    ) {
         self.tick = tick
         self.timeUs = timeUs
         self.decision = decision
+        self.isolationCut = isolationCut
     }
 }
 
@@ -39,7 +52,8 @@ public enum FaultLogSchema {
 
 extension FaultLogEntry: Codable {
     private enum Key: String, CodingKey {
-        case tick, timeUs, action, replica, delayMs, jitterMs, percent
+        case tick, timeUs, action, replica, delayMs, jitterMs, percent, cut, from, to
+        case bytesPerSecond
     }
 
     /// Reads one decision line.
@@ -57,14 +71,7 @@ extension FaultLogEntry: Codable {
         }
         func replica() throws -> Int { try container.decode(Int.self, forKey: .replica) }
         func percent() throws -> Int { try container.decode(Int.self, forKey: .percent) }
-        switch kind {
-        case .none: preconditionFailure("excluded above")
-        case .terminate: decision = .terminate(replica: try replica())
-        case .restart: decision = .restart(replica: try replica())
-        case .pause: decision = .pause(replica: try replica())
-        case .resume: decision = .resume(replica: try replica())
-        case .isolate: decision = .isolate(replica: try replica())
-        case .delay:
+        func delay() throws -> DelayFault {
             let delayMs = try container.decode(Int.self, forKey: .delayMs)
             let jitterMs = try container.decode(Int.self, forKey: .jitterMs)
             guard delayMs >= 0, jitterMs >= 0, jitterMs <= delayMs else {
@@ -74,11 +81,74 @@ extension FaultLogEntry: Codable {
                     debugDescription: "delay needs 0 ≤ jitterMs ≤ delayMs"
                 )
             }
-            decision = .delay(DelayFault(delayMs: delayMs, jitterMs: jitterMs))
+            return DelayFault(delayMs: delayMs, jitterMs: jitterMs)
+        }
+        func link() throws -> ReplicaLink {
+            let from = try container.decode(Int.self, forKey: .from)
+            let to = try container.decode(Int.self, forKey: .to)
+            guard from >= 0, to >= 0, from != to else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .to,
+                    in: container,
+                    debugDescription: "a link joins two different replicas"
+                )
+            }
+            return ReplicaLink(from: from, to: to)
+        }
+        if let shape = kind.partitionShape, shape != .isolate {
+            let pairs = try container.decode([[Int]].self, forKey: .cut)
+            guard !pairs.isEmpty,
+                pairs.allSatisfy({ $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 && $0[0] != $0[1] })
+            else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .cut,
+                    in: container,
+                    debugDescription: "cut needs [from, to] pairs of different replicas"
+                )
+            }
+            let cut = Set(pairs.map { ReplicaLink(from: $0[0], to: $0[1]) })
+            decision = .partition(Partition(shape: shape, cut: cut))
+            isolationCut = nil
+            return
+        }
+        isolationCut = nil
+        switch kind {
+        case .none: preconditionFailure("excluded above")
+        case .terminate: decision = .terminate(replica: try replica())
+        case .restart: decision = .restart(replica: try replica())
+        case .pause: decision = .pause(replica: try replica())
+        case .resume: decision = .resume(replica: try replica())
+        case .isolate:
+            decision = .isolate(replica: try replica())
+            isolationCut = try container.decodeIfPresent([[Int]].self, forKey: .cut)?
+                .compactMap { pair in
+                    pair.count == 2 && pair[0] >= 0 && pair[1] >= 0 && pair[0] != pair[1]
+                        ? ReplicaLink(from: pair[0], to: pair[1]) : nil
+                }
+        case .delay: decision = .delay(try delay())
         case .corrupt: decision = .corrupt(percent: try percent())
         case .loss: decision = .loss(percent: try percent())
+        case .linkDelay: decision = .linkDelay(try link(), try delay())
+        case .linkLoss: decision = .linkLoss(try link(), percent: try percent())
+        case .bandwidth:
+            let bytesPerSecond = try container.decode(Int.self, forKey: .bytesPerSecond)
+            guard bytesPerSecond > 0 else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .bytesPerSecond,
+                    in: container,
+                    debugDescription: "bandwidth needs bytesPerSecond > 0"
+                )
+            }
+            decision = .bandwidth(bytesPerSecond: bytesPerSecond)
+        case .reset: decision = .reset(replica: try replica())
+        case .clog: decision = .clog
+        case .duplicate: decision = .duplicate(percent: try percent())
+        case .reorder: decision = .reorder(percent: try percent())
         case .networkHeal: decision = .networkHeal
         case .heal: decision = .heal
+        case .partitionHalves, .partitionBridge, .partitionRing, .partitionOneWay,
+            .partitionLink:
+            preconditionFailure("partition shapes are decoded above")
         }
     }
 
@@ -88,16 +158,41 @@ extension FaultLogEntry: Codable {
         try container.encode(tick, forKey: .tick)
         try container.encode(timeUs, forKey: .timeUs)
         try container.encode(decision.kind.rawValue, forKey: .action)
-        switch decision {
-        case .terminate(let replica), .restart(let replica), .pause(let replica),
-            .resume(let replica), .isolate(let replica):
-            try container.encode(replica, forKey: .replica)
-        case .delay(let delay):
+        func encode(_ links: [ReplicaLink]) throws {
+            try container.encode(links.map { [$0.from, $0.to] }, forKey: .cut)
+        }
+        func encode(_ link: ReplicaLink) throws {
+            try container.encode(link.from, forKey: .from)
+            try container.encode(link.to, forKey: .to)
+        }
+        func encode(_ delay: DelayFault) throws {
             try container.encode(delay.delayMs, forKey: .delayMs)
             try container.encode(delay.jitterMs, forKey: .jitterMs)
-        case .corrupt(let percent), .loss(let percent):
+        }
+        switch decision {
+        case .terminate(let replica), .restart(let replica), .pause(let replica),
+            .resume(let replica), .reset(let replica):
+            try container.encode(replica, forKey: .replica)
+        case .isolate(let replica):
+            try container.encode(replica, forKey: .replica)
+            // The grudge too, so every partition's line names the links it cut.
+            if let isolationCut { try encode(isolationCut.sorted()) }
+        case .partition(let partition):
+            try encode(partition.sortedCut)
+        case .delay(let delay):
+            try encode(delay)
+        case .linkDelay(let link, let delay):
+            try encode(link)
+            try encode(delay)
+        case .linkLoss(let link, let percent):
+            try encode(link)
             try container.encode(percent, forKey: .percent)
-        case .networkHeal, .heal:
+        case .corrupt(let percent), .loss(let percent), .duplicate(let percent),
+            .reorder(let percent):
+            try container.encode(percent, forKey: .percent)
+        case .bandwidth(let bytesPerSecond):
+            try container.encode(bytesPerSecond, forKey: .bytesPerSecond)
+        case .clog, .networkHeal, .heal:
             break
         }
     }

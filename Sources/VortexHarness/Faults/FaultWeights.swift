@@ -1,7 +1,10 @@
 // The fault vocabulary of the scheduler and the weight of each action. Defaults are the
 // original's (docs/user-guide.md, "Faults": `none` 12000 so a weight reads as "expected occurrences
-// per 2 minutes of ticks"), plus loss (netem only) and single-replica isolation. Users override
-// weights with `--fault-weight NAME=W`; impossible combinations are configuration errors.
+// per 2 minutes of ticks"), plus loss (netem only), the partition shapes, per-link faults and the
+// backends' other faults. Users override weights with `--fault-weight NAME=W`; impossible
+// combinations (a backend that cannot, a shape the replica count or `--faulty-max` rules out)
+// are configuration errors. New actions go after `heal`: the order of `allCases` is the order of
+// the scheduler's weighted draw, so a seed's schedule stays the same while they weigh 0.
 
 /// The actions the fault scheduler draws from, one weighted draw per tick.
 public enum FaultKind: String, CaseIterable, Sendable, Hashable, Codable {
@@ -21,26 +24,55 @@ public enum FaultKind: String, CaseIterable, Sendable, Hashable, Codable {
     case corrupt
     /// Drop a fraction of the packets (netem only: a TCP byte stream cannot lose bytes).
     case loss
-    /// Cut one replica off the network.
+    /// Cut one replica off from the other replicas (the driver still reaches it).
     case isolate
     /// Clear every network fault.
     case networkHeal = "network-heal"
     /// Clear network faults, resume paused replicas and restart terminated ones.
     case heal
+    /// Cut a random minority of the replicas off from the majority.
+    case partitionHalves = "partition-halves"
+    /// Cut the replicas in two halves joined only through one replica.
+    case partitionBridge = "partition-bridge"
+    /// Let every replica hear a majority, no two the same one.
+    case partitionRing = "partition-ring"
+    /// Let one replica hear another that does not hear it.
+    case partitionOneWay = "partition-one-way"
+    /// Cut one random link between two replicas, both directions.
+    case partitionLink = "partition-link"
+    /// Delay what one replica sends to one other replica.
+    case linkDelay = "link-delay"
+    /// Drop a fraction of what one replica sends to one other replica (netem only).
+    case linkLoss = "link-loss"
+    /// Limit the bandwidth of all traffic.
+    case bandwidth
+    /// Reset every connection of a random running replica (proxy only).
+    case reset
+    /// Stall all traffic: nothing flows, connections stay open.
+    case clog
+    /// Send a fraction of all packets twice (netem only).
+    case duplicate
+    /// Send a fraction of all packets ahead of the others (netem only).
+    case reorder
+
+    /// The partition shape this action draws, or nil.
+    public var partitionShape: PartitionShape? {
+        PartitionShape(self)
+    }
 
     /// Whether the action changes the network (and so needs a network backend).
     public var isNetworkFault: Bool {
         switch self {
-        case .delay, .corrupt, .loss, .isolate, .networkHeal: true
-        default: false
+        case .none, .terminate, .restart, .pause, .resume, .heal: false
+        default: true
         }
     }
 
     /// Whether the action creates a fault (as opposed to doing nothing or healing one).
     public var injectsFault: Bool {
         switch self {
-        case .terminate, .pause, .delay, .corrupt, .loss, .isolate: true
-        default: false
+        case .none, .restart, .resume, .networkHeal, .heal: false
+        default: true
         }
     }
 }
@@ -57,13 +89,21 @@ public struct FaultWeights: Sendable, Hashable {
         weights[kind] ?? 0
     }
 
-    /// The original's weights, with loss for netem and isolation added; for `.none` every
-    /// weight except `none` is 0.
+    /// The default weight of every action: the original's nine, then loss and isolation (2
+    /// each) and every later action (1 each).
+    public static let defaultWeights: [FaultKind: Int] = [
+        .none: 12_000, .terminate: 2, .restart: 4, .pause: 2, .resume: 10, .delay: 2,
+        .corrupt: 2, .loss: 2, .isolate: 2, .networkHeal: 10, .heal: 10,
+        .partitionHalves: 1, .partitionBridge: 1, .partitionRing: 1, .partitionOneWay: 1,
+        .partitionLink: 1, .linkDelay: 1, .linkLoss: 1, .bandwidth: 1, .reset: 1, .clog: 1,
+        .duplicate: 1, .reorder: 1,
+    ]
+
+    /// The default weights for `backend`; for `.none` every weight except `none` is 0, and a
+    /// kind the backend cannot inject is 0. Shapes a cluster's size rules out are zeroed by
+    /// ``disableImpossible(replicaCount:faultyReplicasMax:)``.
     public static func defaults(for backend: FaultBackendKind) -> FaultWeights {
-        var weights: [FaultKind: Int] = [
-            .none: 12_000, .terminate: 2, .restart: 4, .pause: 2, .resume: 10, .delay: 2,
-            .corrupt: 2, .loss: 2, .isolate: 2, .networkHeal: 10, .heal: 10,
-        ]
+        var weights = defaultWeights
         if backend == .none {
             for kind in FaultKind.allCases where kind != .none { weights[kind] = 0 }
         }
@@ -94,6 +134,9 @@ public struct FaultWeights: Sendable, Hashable {
         FaultKind.allCases.contains { $0.injectsFault && self[$0] > 0 }
     }
 
+    /// The prefix of the partition shapes' action names (`partition-halves`).
+    static let partitionPrefix = "partition-"
+
     /// Applies `--fault-weight` overrides (`NAME=W`, each name at most once).
     ///
     /// - Throws: ``ConfigurationError`` for bad syntax, an unknown name, a repeated name, a weight
@@ -112,6 +155,15 @@ public struct FaultWeights: Sendable, Hashable {
                 )
             }
             guard let kind = FaultKind(rawValue: String(parts[0])) else {
+                if parts[0].hasPrefix(Self.partitionPrefix) {
+                    let shapes = PartitionShape.allCases.filter { $0 != .isolate }
+                        .map { Self.partitionPrefix + $0.rawValue }.joined(separator: ", ")
+                    throw ConfigurationError(
+                        "--fault-weight '\(text)': unknown partition shape "
+                            + "'\(parts[0].dropFirst(Self.partitionPrefix.count))'; use one of "
+                            + "\(shapes), isolate"
+                    )
+                }
                 throw ConfigurationError(
                     "--fault-weight '\(text)': unknown fault '\(parts[0])'; known: \(names)"
                 )

@@ -1,8 +1,10 @@
 // The netem network backend: tc/netem qdiscs on the loopback link of the run's network namespace,
 // configured over netlink (Netem). Every replica is one target of the shaper (an HTB class fed by
-// u32 filters on its ports, as source or destination); cluster-wide delay, corruption and loss
-// are netem parameters on every replica's target, and an isolated replica's target drops
-// everything.
+// u32 filters on its ports, as source or destination); cluster-wide delay, corruption, loss,
+// rate, duplication and reordering are netem parameters on every replica's target, a clog drops
+// everything on every target (connections stay open; TCP retransmits once it lifts), and an
+// isolated replica's target drops everything. Replicas share the loopback address, so the only
+// partition this backend can make is isolation (the capability table refuses the others).
 //
 // Replicas connect to each other's real ports directly, so the isolated replica's real ports
 // catch the connections to it, not those it opened: these run from an ephemeral port of its own.
@@ -29,6 +31,8 @@ final class NetemNetwork: NetworkBackend, Sendable {
     /// The two targets an isolation alternates between; the cluster-wide targets follow.
     private static let isolationTargets: (UInt16, UInt16) = (1, 2)
     private static let firstClusterTarget: UInt16 = 3
+    /// The delay of the packets a reordering holds back when no cluster-wide delay is set.
+    static let reorderDelayMs = 10.0
 
     private struct State {
         /// The target holding the active isolation's filters.
@@ -108,10 +112,27 @@ final class NetemNetwork: NetworkBackend, Sendable {
         ["netem: isolations matched \(outgoingPortsMatched) outgoing connection ports"]
     }
 
+    /// Netem cannot reset connections (the capability table never lets the scheduler ask).
+    func resetConnections(replica: Int) async throws {
+        throw RunError("netem cannot reset connections; use --faults proxy")
+    }
+
+    /// The replica `faults` isolates: the only partition this backend can make.
+    private func isolatedReplica(_ faults: NetworkFaults) -> Int? {
+        guard let partition = faults.partition else { return nil }
+        let isolated = partition.isolatedReplica(replicaCount: replicaPorts.count)
+        precondition(
+            partition.shape == .isolate && isolated != nil,
+            "the capability table lets netem isolate only"
+        )
+        return isolated
+    }
+
     func apply(_ faults: NetworkFaults) async throws {
         await stopRefresh()
         var scan: OutgoingPortScan?
-        let outgoing = faults.isolatedReplica.map { outgoingPorts(of: $0, last: &scan) } ?? []
+        let isolated = isolatedReplica(faults)
+        let outgoing = isolated.map { outgoingPorts(of: $0, last: &scan) } ?? []
         let generation = try state.withLock { state throws(NetemError) -> Int? in
             guard !state.stopped else { return nil }
             state.generation += 1
@@ -124,7 +145,7 @@ final class NetemNetwork: NetworkBackend, Sendable {
             state.outgoingPortsMatched += outgoing.count
             return state.generation
         }
-        if let generation, let isolated = faults.isolatedReplica, outgoingPortFinder != nil {
+        if let generation, let isolated, outgoingPortFinder != nil {
             let task = Task { [scan] in
                 await self.refresh(isolated: isolated, generation: generation, last: scan)
             }
@@ -164,16 +185,33 @@ final class NetemNetwork: NetworkBackend, Sendable {
         }
     }
 
-    private func setTargets(_ faults: NetworkFaults, outgoing: Set<UInt16>) throws(NetemError) {
-        let cluster = NetemParameters(
+    /// The netem of every replica's target under the cluster-wide faults of `faults`.
+    static func clusterParameters(_ faults: NetworkFaults) -> NetemParameters {
+        if faults.clogged { return .dropEverything }
+        var parameters = NetemParameters(
             delayMs: Double(faults.delay?.delayMs ?? 0),
             jitterMs: Double(faults.delay?.jitterMs ?? 0),
             loss: .random(percent: Double(faults.lossPercent ?? 0)),
-            corruptionPercent: Double(faults.corruptionPercent ?? 0)
+            corruptionPercent: Double(faults.corruptionPercent ?? 0),
+            duplicationPercent: Double(faults.duplicationPercent ?? 0),
+            rateBytesPerSecond: faults.bandwidthBytesPerSecond.map { UInt64($0) }
         )
+        if let reorderPercent = faults.reorderPercent {
+            // Netem sends `reorderPercent` of the packets at once and delays the rest; gap 1
+            // lets any packet be the one sent ahead.
+            parameters.reorderPercent = Double(reorderPercent)
+            parameters.reorderGap = 1
+            parameters.delayMs = max(parameters.delayMs, Self.reorderDelayMs)
+        }
+        return parameters
+    }
+
+    private func setTargets(_ faults: NetworkFaults, outgoing: Set<UInt16>) throws(NetemError) {
+        let cluster = Self.clusterParameters(faults)
+        let isolated = isolatedReplica(faults)
         var nextTarget = Self.firstClusterTarget
         for replica in replicaPorts.indices {
-            if faults.isolatedReplica == replica {
+            if isolated == replica {
                 try shaper.setTargetNetem(
                     .dropEverything,
                     target: Self.isolationTargets.0,

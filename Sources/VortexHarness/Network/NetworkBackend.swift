@@ -17,55 +17,54 @@ public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable 
     public var capabilities: NetworkFaultCapabilities {
         switch self {
         case .proxy:
-            NetworkFaultCapabilities(delay: true, corruption: true, loss: false, isolation: true)
+            NetworkFaultCapabilities([
+                .delay, .corrupt, .isolate, .partitionHalves, .partitionBridge, .partitionRing,
+                .partitionOneWay, .partitionLink, .linkDelay, .bandwidth, .reset, .clog,
+            ])
         case .netem:
-            NetworkFaultCapabilities(delay: true, corruption: true, loss: true, isolation: true)
+            NetworkFaultCapabilities([
+                .delay, .corrupt, .loss, .isolate, .bandwidth, .clog, .duplicate, .reorder,
+            ])
         case .none:
-            NetworkFaultCapabilities(delay: false, corruption: false, loss: false, isolation: false)
+            NetworkFaultCapabilities([])
         }
     }
 
     /// Why this backend cannot inject `kind`, and what to use instead; nil when it can.
     public func limitation(of kind: FaultKind) -> String? {
         guard kind.isNetworkFault, !capabilities.supports(kind) else { return nil }
-        switch self {
-        case .none: return "needs a network backend; use --faults proxy or --faults netem"
-        case .proxy where kind == .loss:
+        switch (self, kind) {
+        case (.none, _): return "needs a network backend; use --faults proxy or --faults netem"
+        case (.proxy, .loss), (.proxy, .linkLoss):
             return "needs --faults netem (a TCP proxy cannot lose bytes mid-stream)"
+        case (.proxy, .duplicate), (.proxy, .reorder):
+            return "needs --faults netem (a TCP proxy forwards a byte stream: it has no packets "
+                + "to \(kind.rawValue))"
+        case (.netem, .reset):
+            return "needs --faults proxy (netem shapes packets; it cannot reset a connection)"
+        case (.netem, _) where kind.partitionShape != nil || kind == .linkDelay:
+            return "needs --faults proxy (netem tells replicas apart only by port on the shared "
+                + "loopback, which cannot tell one link from another)"
         default: return "cannot be injected by --faults \(rawValue)"
         }
     }
 }
 
-/// Which network faults a backend can inject.
+/// Which network fault actions a backend can inject.
 public struct NetworkFaultCapabilities: Sendable, Hashable {
-    /// Delay and jitter.
-    public var delay: Bool
-    /// Corruption.
-    public var corruption: Bool
-    /// Packet loss.
-    public var loss: Bool
-    /// Cutting one replica off.
-    public var isolation: Bool
+    /// The network fault actions it can carry out.
+    public let kinds: Set<FaultKind>
 
     /// Creates a capability set.
-    public init(delay: Bool, corruption: Bool, loss: Bool, isolation: Bool) {
-        self.delay = delay
-        self.corruption = corruption
-        self.loss = loss
-        self.isolation = isolation
+    public init(_ kinds: Set<FaultKind>) {
+        precondition(kinds.allSatisfy(\.isNetworkFault), "capabilities are network faults")
+        self.kinds = kinds
     }
 
     /// Whether a backend with these capabilities can carry out `kind` (non-network kinds and
     /// `network-heal` always can).
     public func supports(_ kind: FaultKind) -> Bool {
-        switch kind {
-        case .delay: delay
-        case .corrupt: corruption
-        case .loss: loss
-        case .isolate: isolation
-        default: true
-        }
+        !kind.isNetworkFault || kind == .networkHeal || kinds.contains(kind)
     }
 
     /// The fault kinds with a weight above 0 that these capabilities cannot inject.
@@ -81,6 +80,9 @@ public protocol NetworkBackend: Sendable {
     func start() async throws
     /// Makes `faults` the active faults (``NetworkFaults/healed`` heals everything).
     func apply(_ faults: NetworkFaults) async throws
+    /// Resets every connection to `replica` and every connection it opened (both ends see
+    /// ECONNRESET); only backends whose capabilities include `reset` are asked.
+    func resetConnections(replica: Int) async throws
     /// Heals and removes everything the backend set up.
     func stop() async
     /// Lines for the end of the run's log: what the backend did.

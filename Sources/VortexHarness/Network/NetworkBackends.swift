@@ -1,9 +1,17 @@
 // Builds the network backend `--faults` chose, inside the run's namespaces: the proxies (seeded
-// from the run's seeds; told the replicas' pids only when isolation can happen, since telling
-// connections apart costs a /proc scan per accepted connection) or the netem shaper (which
-// probes the kernel and fails with a one-line fix when netem is missing).
+// from the run's seeds; told the replicas' pids only when a fault between replicas can happen,
+// since telling connections apart costs a /proc scan per accepted connection) or the netem
+// shaper (which probes the kernel and fails with a one-line fix when netem is missing).
 
 import Netem
+
+extension FaultKind {
+    /// Whether the action touches the links between replicas (so a backend must tell which
+    /// replica a connection comes from): partitions, per-link faults and resets.
+    var actsBetweenReplicas: Bool {
+        partitionShape != nil || self == .linkDelay || self == .linkLoss || self == .reset
+    }
+}
 
 /// Constructs network backends.
 enum NetworkBackends {
@@ -19,7 +27,9 @@ enum NetworkBackends {
         case .none: return nil
         case .proxy:
             var replicaProcessIDs: (@Sendable () -> [Int: Int32])?
-            if configuration.faultWeights[.isolate] > 0 {
+            if FaultKind.allCases.contains(where: {
+                $0.actsBetweenReplicas && configuration.faultWeights[$0] > 0
+            }) {
                 replicaProcessIDs = { replicaProcesses.current }
             }
             return ProxyNetwork(

@@ -1,14 +1,16 @@
 // The proxy network backend: one FaultProxy (SwiftNIO) in front of every proxied replica port,
-// listening on the layout's proxy ports. Cluster-wide delay and corruption go to every proxy in
-// both directions (as the original). Loss is not offered: a TCP byte stream cannot lose bytes
-// mid-stream.
+// listening on the layout's proxy ports. Cluster-wide delay, corruption, bandwidth and clog go to
+// every proxy in both directions (as the original). Loss, duplication and reordering are not
+// offered: a TCP byte stream has no packets to lose, duplicate or reorder.
 //
-// Isolating replica i cuts both directions. i's own proxies are down (close on accept): every
-// connection to i is closed, and every new one is accepted and closed at once. Every proxy also
-// has i as an isolated source: each proxy tells which replica opened an accepted connection (the
-// client socket's owner in /proc, see LoopbackSocketOwner, given the replicas' pids) and closes
-// i's connections, established and new, so what i sends to the others over connections it opened
-// is cut too. Connections of no replica (the driver's) reach the other replicas as before.
+// Partitions and per-link faults act on the links between replicas only. Each proxy tells which
+// replica opened an accepted connection (the client socket's owner in /proc, see
+// LoopbackSocketOwner, given the replicas' pids), so replica j's proxy knows, for a connection
+// from replica i, that its bytes toward the upstream travel the link i → j and those back to the
+// client the link j → i. Both links cut: the connection is closed, established or new (i is an
+// isolated source of j's proxies). One cut: that direction is clogged, so nothing crosses it and
+// the other direction still flows (a source fault). A link delay delays that direction on top of
+// any cluster-wide delay. Connections of no replica (the driver's) are never partitioned.
 
 import FaultProxy
 import NIOCore
@@ -18,6 +20,7 @@ import Synchronization
 /// Network faults through userspace TCP proxies.
 final class ProxyNetwork: NetworkBackend, Sendable {
     private let endpoints: [ProxyEndpoint]
+    private let replicaCount: Int
     private let corruptiblePorts: Set<String>
     private let seed: UInt64
     private let classifier: ConnectionClassifier?
@@ -26,8 +29,8 @@ final class ProxyNetwork: NetworkBackend, Sendable {
 
     /// A proxy in front of every proxied port of `layout`.
     /// - Parameter replicaProcessIDs: The root process id of each running replica (index → pid),
-    ///   read once per accepted connection to tell which replica opened it; without it,
-    ///   isolation cuts only the connections to the isolated replica.
+    ///   read once per accepted connection to tell which replica opened it; without it, no
+    ///   connection is known to come from a replica, and partitions cut nothing.
     convenience init(
         layout: ClusterLayout,
         corruptiblePorts: [String],
@@ -50,6 +53,7 @@ final class ProxyNetwork: NetworkBackend, Sendable {
         replicaProcessIDs: (@Sendable () -> [Int: Int32])?
     ) {
         self.endpoints = endpoints
+        self.replicaCount = (endpoints.map(\.replica).max() ?? -1) + 1
         self.corruptiblePorts = Set(corruptiblePorts)
         self.seed = seed
         self.classifier = replicaProcessIDs.map(Self.replicaClassifier)
@@ -112,15 +116,30 @@ final class ProxyNetwork: NetworkBackend, Sendable {
                 Self.proxyFaults(
                     faults,
                     replica: endpoint.replica,
+                    replicaCount: replicaCount,
                     corruptible: corruptiblePorts.contains(endpoint.portName)
                 )
             )
         }
     }
 
+    /// Resets every connection to `replica`'s proxies, and on the others those it opened.
+    func resetConnections(replica: Int) async throws {
+        let all = proxies.withLock { $0 }
+        for (endpoint, proxy) in all {
+            if endpoint.replica == replica {
+                await proxy.resetConnections()
+            } else {
+                await proxy.resetConnections(source: replica)
+            }
+        }
+    }
+
+    /// The faults of the proxy in front of a port of `replica` under `faults`.
     static func proxyFaults(
         _ faults: NetworkFaults,
         replica: Int,
+        replicaCount: Int,
         corruptible: Bool
     ) -> ProxyFaults {
         var direction = DirectionFaults()
@@ -131,15 +150,45 @@ final class ProxyNetwork: NetworkBackend, Sendable {
         if let percent = faults.corruptionPercent, corruptible {
             direction.corruptProbability = Double(percent) / 100
         }
+        direction.bandwidthBytesPerSecond = faults.bandwidthBytesPerSecond
+        direction.clogged = faults.clogged
         var proxyFaults = ProxyFaults.both(direction)
-        if let isolated = faults.isolatedReplica {
-            // Connections to the isolated replica, and on every proxy the ones it opened.
-            if isolated == replica {
-                proxyFaults.down = .closeOnAccept
+        for source in 0..<replicaCount where source != replica {
+            // Bytes toward the upstream travel source → replica; bytes back, replica → source.
+            let inward = ReplicaLink(from: source, to: replica)
+            let outward = inward.reversed
+            let partition = faults.partition
+            let inwardCut = partition.map { !$0.carries(from: source, to: replica) } ?? false
+            let outwardCut = partition.map { !$0.carries(from: replica, to: source) } ?? false
+            if inwardCut && outwardCut {
+                proxyFaults.isolatedSources.insert(source)
+                continue
             }
-            proxyFaults.isolatedSources = [isolated]
+            let own = SourceFaults(
+                toUpstream: Self.link(direction, fault: faults.linkFaults[inward], cut: inwardCut),
+                toClient: Self.link(direction, fault: faults.linkFaults[outward], cut: outwardCut)
+            )
+            if own != SourceFaults(toUpstream: direction, toClient: direction) {
+                proxyFaults.sourceFaults[source] = own
+            }
         }
         return proxyFaults
+    }
+
+    /// The cluster-wide `direction` with one link's own fault on top: clogged when the link is
+    /// cut, its delay added to the cluster-wide one.
+    private static func link(
+        _ direction: DirectionFaults,
+        fault: LinkFault?,
+        cut: Bool
+    ) -> DirectionFaults {
+        var result = direction
+        if cut { result.clogged = true }
+        if let delay = fault?.delay {
+            result.delay += .milliseconds(delay.delayMs)
+            result.jitter += .milliseconds(delay.jitterMs)
+        }
+        return result
     }
 
     /// Stops every proxy and the event loop.

@@ -29,8 +29,10 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var configuration: RunSummaryConfiguration
     /// How long the run took, start of the cluster to verdict, in seconds.
     public var elapsedSeconds: Double
-    /// Decisions that created a fault (terminate, pause, delay, corrupt, loss, isolate), by kind.
+    /// Decisions that created a fault (every kind but restart, resume and the heals), by kind.
     public var faultsInjected: [String: Int]
+    /// Partitions carried out, by shape (`isolate`, `halves`, …), every shape present.
+    public var partitions: [String: Int]
     /// Every decision carried out, by kind (faults, restarts, resumes and heals).
     public var actions: [String: Int]
     /// Finished requests by command.
@@ -65,6 +67,10 @@ public struct RunSummaryConfiguration: Sendable, Hashable, Codable {
     public var livenessWindowSeconds: Double
     /// The effective weight of every fault action, by name.
     public var faultWeights: [String: Int]
+    /// `--faulty-max` as given (`minority`, `majority` or a number).
+    public var faultyMax: String
+    /// The most replicas the scheduler let be faulty at once.
+    public var faultyReplicasMax: Int
     /// The driver command as configured (placeholders unexpanded).
     public var driverCommand: String
     /// The workload (`ledger`).
@@ -142,6 +148,8 @@ extension RunSummary {
                     ($0.rawValue, configuration.faultWeights[$0])
                 }
             ),
+            faultyMax: configuration.faultyReplicasBound.description,
+            faultyReplicasMax: configuration.faultyReplicasMax,
             driverCommand: configuration.driverCommand.description,
             workload: "ledger",
             vortexVersion: VortexVersion.current,
@@ -149,6 +157,11 @@ extension RunSummary {
         )
         self.elapsedSeconds = elapsedSeconds
         faultsInjected = Self.byName(result.statistics.faultsInjected)
+        partitions = Dictionary(
+            uniqueKeysWithValues: PartitionShape.allCases.map { shape in
+                (shape.rawValue, result.statistics.actions[shape.faultKind] ?? 0)
+            }
+        )
         actions = Self.byName(result.statistics.actions)
         requests = result.latencyByCommand.mapValues { Int($0.count) }
         requestsPerSecond = perSecond(Double(result.requestsFinished))

@@ -2,7 +2,9 @@
 // (RunClock: `ts` 0 is the origin faults.jsonl and vortex.log count from): one track per replica
 // (pid = index), plus supervisor, workload and network (pid = 6, 7, 8 as the original's
 // replicas_max + 0, 1, 2); spans while a replica is terminated or stopped and while network
-// faults are active; every request as a complete event; failures as global instants.
+// faults are active, and on the network track one row per directed link between replicas with a
+// span while it is cut or has a fault of its own; every request as a complete event; failures
+// as global instants.
 
 import ChromeTrace
 import Synchronization
@@ -18,6 +20,10 @@ final class RunTrace: Sendable {
     private struct State {
         var replicaSpans: [ReplicaSpan]
         var networkSpanOpen = false
+        /// The open span of each link's row (its name: `cut`, `delay 120±50ms`, …).
+        var linkSpans: [ReplicaLink: String] = [:]
+        /// Links whose row is named already.
+        var namedLinks: Set<ReplicaLink> = []
     }
     let writer: TraceWriter
     private let state: Mutex<State>
@@ -81,7 +87,12 @@ final class RunTrace: Sendable {
                 writer.endSpan("network_faults", pid: Self.networkPid, at: instant)
                 current.networkSpanOpen = false
             }
+            updateLinks(faults, state: &current, at: instant)
             guard !faults.isHealed else { return }
+            let isolated = faults.partition.flatMap { partition in
+                partition.shape == .isolate
+                    ? partition.isolatedReplica(replicaCount: current.replicaSpans.count) : nil
+            }
             writer.beginSpan(
                 "network_faults",
                 pid: Self.networkPid,
@@ -90,11 +101,72 @@ final class RunTrace: Sendable {
                     "jitter_ms": .int(faults.delay?.jitterMs ?? 0),
                     "corruption_percent": .int(faults.corruptionPercent ?? 0),
                     "loss_percent": .int(faults.lossPercent ?? 0),
-                    "isolated_replica": .int(faults.isolatedReplica ?? -1),
+                    "isolated_replica": .int(isolated ?? -1),
+                    "partition": .string(faults.partition?.shape.rawValue ?? ""),
+                    "cut_links": .string(
+                        faults.partition.map { FaultDecision.describe($0.sortedCut) } ?? ""
+                    ),
+                    "bandwidth_bytes_per_second": .int(faults.bandwidthBytesPerSecond ?? 0),
+                    "clogged": .bool(faults.clogged),
+                    "duplication_percent": .int(faults.duplicationPercent ?? 0),
+                    "reorder_percent": .int(faults.reorderPercent ?? 0),
                 ],
                 at: instant
             )
             current.networkSpanOpen = true
+        }
+    }
+
+    /// The row of `link` on the network track.
+    static func linkThread(_ link: ReplicaLink) -> Int {
+        1 + link.from * ClusterLayout.replicaCountMax + link.to
+    }
+
+    /// What each link's row shows under `faults`: `cut`, its own delay or loss, or both.
+    static func linkLabels(_ faults: NetworkFaults) -> [ReplicaLink: String] {
+        var labels: [ReplicaLink: [String]] = [:]
+        for link in faults.cutLinks {
+            labels[link, default: []].append("cut")
+        }
+        for (link, fault) in faults.linkFaults {
+            if let delay = fault.delay {
+                labels[link, default: []].append("delay \(delay.delayMs)±\(delay.jitterMs)ms")
+            }
+            if let lossPercent = fault.lossPercent {
+                labels[link, default: []].append("loss \(lossPercent)%")
+            }
+        }
+        return labels.mapValues { $0.joined(separator: ", ") }
+    }
+
+    /// Ends the span of every link whose state changed and begins its new one.
+    private func updateLinks(
+        _ faults: NetworkFaults,
+        state current: inout State,
+        at instant: ContinuousClock.Instant
+    ) {
+        let labels = Self.linkLabels(faults)
+        for link in Set(current.linkSpans.keys).union(labels.keys).sorted() {
+            let before = current.linkSpans[link]
+            let after = labels[link]
+            guard before != after else { continue }
+            let thread = Self.linkThread(link)
+            if let before {
+                writer.endSpan(before, pid: Self.networkPid, tid: thread, at: instant)
+            }
+            current.linkSpans[link] = after
+            guard let after else { continue }
+            if current.namedLinks.insert(link).inserted {
+                writer.setThreadName("link \(link)", pid: Self.networkPid, tid: thread)
+                writer.setThreadSortIndex(thread, pid: Self.networkPid, tid: thread)
+            }
+            writer.beginSpan(
+                after,
+                pid: Self.networkPid,
+                tid: thread,
+                args: ["from": .int(link.from), "to": .int(link.to)],
+                at: instant
+            )
         }
     }
 

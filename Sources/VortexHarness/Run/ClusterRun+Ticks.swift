@@ -15,7 +15,7 @@ struct TickStatistics: Sendable, Hashable {
     /// The longest an acceptable period waited for its first finished request.
     var longestRecovery: Duration = .zero
 
-    /// Decisions that created a fault (terminate, pause, delay, corrupt, loss, isolate), by kind.
+    /// Decisions that created a fault (every kind but restart, resume and the heals), by kind.
     var faultsInjected: [FaultKind: Int] {
         actions.filter { $0.key.injectsFault }
     }
@@ -32,7 +32,11 @@ extension ClusterRun {
     func runTicks() async -> TickStatistics {
         var statistics = TickStatistics()
         let replicaCount = configuration.replicaCount
-        var scheduler = FaultScheduler(seed: seeds.scheduler, weights: configuration.faultWeights)
+        var scheduler = FaultScheduler(
+            seed: seeds.scheduler,
+            weights: configuration.faultWeights,
+            faultyReplicasMax: configuration.faultyReplicasMax
+        )
         var executor = FaultExecutor(
             replicaCount: replicaCount,
             replicas: replicas,
@@ -148,7 +152,16 @@ extension ClusterRun {
             "tick=\(tick) t=\(DurationSyntax.formatMilliseconds(clock.elapsed(at: instant))) "
                 + "time_us=\(timeUs) \(decision)"
         )
-        faultLog.append(FaultLogEntry(tick: tick, timeUs: timeUs, decision: decision))
+        var isolationCut: [ReplicaLink]?
+        if case .isolate = decision { isolationCut = after.network.partition?.sortedCut }
+        faultLog.append(
+            FaultLogEntry(
+                tick: tick,
+                timeUs: timeUs,
+                decision: decision,
+                isolationCut: isolationCut
+            )
+        )
         for replica in before.replicas.indices
         where before.replicas[replica] != after.replicas[replica] {
             trace.replica(replica, became: after.replicas[replica], at: instant)

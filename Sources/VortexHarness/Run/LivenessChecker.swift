@@ -1,9 +1,10 @@
-// The liveness rule (docs/user-guide.md, "Liveness") with the harness's two additions: while at most
-// ⌊(n−1)/2⌋ replicas are faulty and no cluster-wide network fault is active (an "acceptable
-// period"), some request must finish within the window (else exit 17) and no request may spend
-// longer than the window inside the period (else 18) — counting the oldest request still in
-// flight, not only finished ones — and a replica started less than the start-up grace ago does
-// not count as healthy yet. Pure logic: time is passed in, measured from the run's start.
+// The liveness rule (docs/user-guide.md, "Liveness") with the harness's additions: while a
+// majority of the replicas are healthy (running, unpaused, past their start-up grace) and fully
+// connected to each other in both directions, and no cluster-wide network fault is active (an
+// "acceptable period"), some request must finish within the window (else exit 17) and no
+// request may spend longer than the window inside the period (else 18) — counting the oldest
+// request still in flight, not only finished ones. Replicas outside that majority count as
+// faulty, so at most ⌊(n−1)/2⌋ are. Pure logic: time is passed in, measured from the run's start.
 
 /// Why liveness failed.
 public enum LivenessViolation: Sendable, Hashable, CustomStringConvertible {
@@ -91,9 +92,33 @@ public struct LivenessChecker: Sendable {
         }
     }
 
-    /// Whether a replica counts as healthy at `now`.
-    public func isHealthy(_ replica: ReplicaLiveness, isolated: Bool, now: Duration) -> Bool {
-        replica.state == .running && !isolated && now - replica.startedAt >= startupGrace
+    /// Whether a replica's process counts as healthy at `now` (running, unpaused, past its
+    /// start-up grace); whether it is also connected is the partition's question.
+    public func isHealthy(_ replica: ReplicaLiveness, now: Duration) -> Bool {
+        replica.state == .running && now - replica.startedAt >= startupGrace
+    }
+
+    /// The largest group of healthy replicas connected to each other in both directions under
+    /// `network`'s partition; everyone else counts as faulty.
+    public func connectedHealthyReplicas(
+        _ replicas: [ReplicaLiveness],
+        network: NetworkFaults,
+        now: Duration
+    ) -> [Int] {
+        let healthy = replicas.indices.filter { isHealthy(replicas[$0], now: now) }
+        return Connectivity.largestConnectedGroup(of: healthy, cut: network.cutLinks)
+    }
+
+    /// Whether `now`'s state makes an acceptable period: a majority healthy and connected, no
+    /// cluster-wide network fault.
+    public func isAcceptable(
+        _ replicas: [ReplicaLiveness],
+        network: NetworkFaults,
+        now: Duration
+    ) -> Bool {
+        let connected = connectedHealthyReplicas(replicas, network: network, now: now)
+        return replicas.count - connected.count <= faultyReplicasTolerated
+            && !network.hasClusterWideFaults
     }
 
     /// Judges the period so far, then starts or ends the acceptable period for `now`'s state.
@@ -120,12 +145,7 @@ public struct LivenessChecker: Sendable {
                 if spent > window { return .stuckRequest(spent: spent) }
             }
         }
-        let healthy = replicas.indices.filter { index in
-            isHealthy(replicas[index], isolated: network.isolatedReplica == index, now: now)
-        }.count
-        let acceptable =
-            replicas.count - healthy <= faultyReplicasTolerated && !network.hasClusterWideFaults
-        if acceptable {
+        if isAcceptable(replicas, network: network, now: now) {
             if periodStart == nil {
                 periodStart = now
                 finishedInPeriod = 0
