@@ -111,6 +111,11 @@ static int child_main(void *argument) {
         sigaction(signal_number, &action, NULL);  // glibc's reserved signals fail: fine.
     }
 
+    if (options->network_namespace_fd >= 0 &&
+        setns(options->network_namespace_fd, CLONE_NEWNET) != 0) {
+        fail(context, CPC_STEP_NETWORK_NAMESPACE);
+    }
+
     if (options->namespaces & CPC_NAMESPACE_USER) {
         char map[32];
         int error = write_file("/proc/self/setgroups", "deny");

@@ -58,6 +58,12 @@ public struct Command: Sendable, Hashable {
     /// (PR_SET_PDEATHSIG). It reaches the child only, not the processes the child starts:
     /// for those, see `ProcessTree.relaunchUnderReaperIfNeeded()` and `Namespaces`.
     public var deathSignal: Signal?
+    /// An open network namespace file (`/proc/PID/ns/net`, a bind mount, or a descriptor from
+    /// `NetworkNamespaceFile`) the child joins with setns(2) before exec, so it gets that
+    /// namespace's interfaces and addresses; nil keeps the parent's. Needs CAP_SYS_ADMIN in the
+    /// user namespace that owns it. The descriptor stays the caller's: it must stay open until
+    /// `spawn()` returns.
+    public var networkNamespaceDescriptor: Int32?
 
     /// Describes `executable arguments…` with every other setting at its default.
     public init(_ executable: String, arguments: [String] = []) {

@@ -61,6 +61,7 @@ extension Command {
         options.outer_gid = getgid()
         options.mount_proc = (namespaces?.mountProc ?? false) ? 1 : 0
         options.block_termination_signals = (namespaces?.blockTerminationSignals ?? false) ? 1 : 0
+        options.network_namespace_fd = networkNamespaceDescriptor ?? -1
 
         let call = SpawnCall(options: options)
         // From clone until the reactor watches the child, the orphan sweep must keep off it.
@@ -150,7 +151,8 @@ enum SpawnFailure {
                 message: "cannot enter working directory \(workingDirectory ?? "?")",
                 underlyingError: errno
             )
-        case Int32(CPC_STEP_USER_MAP), Int32(CPC_STEP_MOUNT_PROC):
+        case Int32(CPC_STEP_USER_MAP), Int32(CPC_STEP_MOUNT_PROC),
+            Int32(CPC_STEP_NETWORK_NAMESPACE):
             return ProcessControlError(
                 code: .namespaceSetupFailed,
                 message: "cannot set up namespaces for \(path) (step \(stepName(step)))",
@@ -181,6 +183,7 @@ enum SpawnFailure {
         case Int32(CPC_STEP_FILE_DESCRIPTORS): return "file descriptors"
         case Int32(CPC_STEP_WORKING_DIRECTORY): return "working directory"
         case Int32(CPC_STEP_EXEC): return "exec"
+        case Int32(CPC_STEP_NETWORK_NAMESPACE): return "join network namespace"
         default: return "unknown"
         }
     }

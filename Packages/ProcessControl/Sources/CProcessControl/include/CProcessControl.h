@@ -26,6 +26,7 @@ enum {
     CPC_STEP_FILE_DESCRIPTORS = 6,
     CPC_STEP_WORKING_DIRECTORY = 7,
     CPC_STEP_EXEC = 8,
+    CPC_STEP_NETWORK_NAMESPACE = 9,
 };
 
 /// Namespace flags for cpc_spawn_options.namespaces (same values as the kernel's CLONE_NEW*).
@@ -58,6 +59,8 @@ typedef struct {
     /// Start with SIGINT, SIGTERM, SIGHUP and SIGQUIT blocked (kept pending until the child
     /// unblocks them; a namespace's init would otherwise drop them before it has handlers).
     int block_termination_signals;
+    /// An open network namespace file the child joins (setns) first; -1: the parent's.
+    int network_namespace_fd;
 } cpc_spawn_options;
 
 /// Starts a child as described. Returns 0 and fills pid and pidfd, or returns an errno value
