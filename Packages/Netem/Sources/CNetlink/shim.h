@@ -11,6 +11,10 @@
 #include <netlink/socket.h>
 #include <netlink/cache.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/bridge.h>
+#include <netlink/route/link/veth.h>
+#include <netlink/route/addr.h>
+#include <netlink/addr.h>
 #include <netlink/route/tc.h>
 #include <netlink/route/qdisc.h>
 #include <netlink/route/class.h>

@@ -22,6 +22,8 @@ public enum NetemError: Error, Sendable, Hashable, CustomStringConvertible {
     case distributionUnavailable(path: String)
     /// Any other netlink failure, with libnl's own text.
     case netlink(operation: String, code: Int32, message: String)
+    /// A system call failed (a sysctl write, a socket inside a namespace).
+    case systemCall(operation: String, errno: Int32)
 
     /// One line: what went wrong and how to fix it.
     public var description: String {
@@ -55,6 +57,9 @@ public enum NetemError: Error, Sendable, Hashable, CustomStringConvertible {
             return "cannot read delay distribution table \(path); install iproute2"
         case .netlink(let operation, let code, let message):
             return "\(operation): netlink error \(code): \(message)"
+        case .systemCall(let operation, let errno):
+            let reason = strerror(errno).map { String(cString: $0) } ?? "errno \(errno)"
+            return "\(operation): \(reason)"
         }
     }
 

@@ -30,6 +30,8 @@ public enum NetworkNamespace: Sendable, Hashable {
     case path(String)
     /// A fresh, empty namespace (only `lo`, down) that lives as long as the socket.
     case fresh
+    /// The namespace an open descriptor refers to (see `NetworkNamespaceFile`).
+    case descriptor(Int32)
 
     /// How errors name a `.fresh` namespace.
     static let freshLabel = "(new)"
@@ -40,6 +42,7 @@ public enum NetworkNamespace: Sendable, Hashable {
         case .named(let name): return "/var/run/netns/\(name)"
         case .process(let pid): return "/proc/\(pid)/ns/net"
         case .path(let path): return path
+        case .descriptor(let descriptor): return "/proc/self/fd/\(descriptor)"
         }
     }
 }
@@ -71,6 +74,11 @@ public final class RouteSocket: @unchecked Sendable {
             }
         case .fresh:
             socket = try Self.openInNamespace(fileDescriptor: -1, path: NetworkNamespace.freshLabel)
+        case .descriptor(let descriptor):
+            socket = try Self.openInNamespace(
+                fileDescriptor: descriptor,
+                path: "/proc/self/fd/\(descriptor)"
+            )
         case .named, .process, .path:
             let path = namespace.filePath ?? ""
             let fileDescriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -54,6 +54,18 @@ int vx_netem_send(
 /// libnl code offset by -1000, and leaves *out NULL.
 int vx_route_socket_in_netns(int netns_fd, struct nl_sock **out);
 
+/// Creates a network namespace (only `lo`, down) and returns an open, close-on-exec descriptor
+/// of it, or a negative errno. The namespace lives while the descriptor (or anything inside) does.
+int vx_netns_create(void);
+
+/// Writes `value` to `path` (a /proc/sys/net file) as seen from inside the namespace of
+/// `netns_fd` (-1: the caller's). Returns 0 or a negative errno.
+int vx_netns_write_file(int netns_fd, const char *path, const char *value);
+
+/// Opens a close-on-exec socket(domain, type, 0) inside the namespace of `netns_fd`; the socket
+/// stays in that namespace whichever thread uses it. Returns the descriptor or a negative errno.
+int vx_netns_socket(int netns_fd, int domain, int type);
+
 /// Offset added to libnl codes returned by vx_route_socket_in_netns (to tell them from errno).
 #define VX_NL_ERROR_OFFSET 1000
 
