@@ -1,6 +1,6 @@
-// Partitions through the proxy backend over real sockets: three stand-in replicas (bash
-// processes the proxies' classifier knows by pid) open a connection to every other replica's
-// proxy, and for every shape the test checks each direction of each connection. From the moment
+// Partitions through the proxy backend over real sockets: three stand-in replicas (clients bound
+// to each replica's own address, which the proxies tell replicas apart by) open a connection to
+// every other replica's proxy, and for every shape the test checks each direction of each connection. From the moment
 // `apply` returns, zero bytes cross a cut link — on connections opened before the partition and
 // on ones opened during it — while every link that is not cut carries bytes both ways. After the
 // heal, what a one-way cut held back arrives, and new connections carry both ways again. A reset
@@ -18,24 +18,19 @@ import Workload
 @Suite(.serialized, .timeLimit(.minutes(5))) struct HarnessProxyPartitionTests {
     static let replicaCount = 3
 
-    /// A proxy in front of each stand-in replica's server, told the stand-ins' pids.
+    /// A proxy in front of each stand-in replica's server, on the host's loopback.
     private static func proxies(for cluster: LinkCluster) -> ProxyNetwork {
-        let roots = cluster.rootProcessIDs
         let endpoints = (0..<Self.replicaCount).map { replica in
             ProxyEndpoint(
                 replica: replica,
                 portName: "peer",
-                host: "127.0.0.1",
+                listenHost: "127.0.0.1",
                 listenPort: 0,
+                upstreamHost: "127.0.0.1",
                 upstreamPort: cluster.servers[replica].localEndpoint.port
             )
         }
-        return ProxyNetwork(
-            endpoints: endpoints,
-            corruptiblePorts: [],
-            seed: 3,
-            replicaProcessIDs: { roots }
-        )
+        return ProxyNetwork(endpoints: endpoints, corruptiblePorts: [], seed: 3)
     }
 
     /// Runs `body` against started proxies in front of a fresh cluster, and cleans up.

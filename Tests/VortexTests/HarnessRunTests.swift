@@ -228,13 +228,6 @@ struct HarnessRunTests {
         let faults = summary["faultsInjected"] as? [String: Int] ?? [:]
         #expect(faults.keys.contains { ["delay", "loss", "isolate", "corrupt"].contains($0) })
         #expect((summary["requests"] as? [String: Int])?["create_transfers"] ?? 0 > 0)
-        if faults["isolate", default: 0] > 0 {
-            // The isolations also matched connections the isolated replica had opened.
-            let log = try String(contentsOfFile: output + "/vortex.log", encoding: .utf8)
-            let matched = log.split(separator: "\n").first { $0.contains("netem: isolations") }
-                .flatMap { line in line.split(separator: " ").compactMap { Int($0) }.last }
-            #expect((matched ?? 0) > 0, "vortex.log: \(matched.map(String.init) ?? "no line")")
-        }
     }
 
     @Test func sameSeedGivesTheSameFaultSchedule() throws {

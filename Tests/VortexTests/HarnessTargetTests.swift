@@ -36,14 +36,14 @@ private let fixtures =
         #expect(command.first == "etcd")
         #expect(command.contains("--name=r1"))
         #expect(command.contains("--data-dir=/out/replica-1.data"))
-        #expect(command.contains("--listen-peer-urls=http://127.0.0.1:4001"))
-        #expect(command.contains("--listen-client-urls=http://127.0.0.1:4011"))
-        #expect(command.contains("--initial-advertise-peer-urls=http://127.0.0.1:5001"))
-        #expect(command.contains("--advertise-client-urls=http://127.0.0.1:5011"))
+        #expect(command.contains("--listen-peer-urls=http://127.1.0.2:4001"))
+        #expect(command.contains("--listen-client-urls=http://127.1.0.2:4011"))
+        #expect(command.contains("--initial-advertise-peer-urls=http://127.1.0.254:5001"))
+        #expect(command.contains("--advertise-client-urls=http://127.1.0.254:5011"))
         #expect(
             command.contains(
-                "--initial-cluster=r0=http://127.0.0.1:5000,r1=http://127.0.0.1:5001,"
-                    + "r2=http://127.0.0.1:5002"
+                "--initial-cluster=r0=http://127.1.0.254:5000,r1=http://127.1.0.254:5001,"
+                    + "r2=http://127.1.0.254:5002"
             )
         )
         #expect(command.contains("--pre-vote=true"))
@@ -53,9 +53,9 @@ private let fixtures =
         let target = BuiltinTargets.etcd
         let command = values(replicaCount: 2, target: target, proxied: false)
             .replicaCommand(target.start, replica: 0)
-        #expect(command.contains("--initial-advertise-peer-urls=http://127.0.0.1:4000"))
+        #expect(command.contains("--initial-advertise-peer-urls=http://127.1.0.1:4000"))
         #expect(
-            command.contains("--initial-cluster=r0=http://127.0.0.1:4000,r1=http://127.0.0.1:4001")
+            command.contains("--initial-cluster=r0=http://127.1.0.1:4000,r1=http://127.1.0.2:4001")
         )
     }
 
@@ -64,7 +64,12 @@ private let fixtures =
         let driver = try #require(target.driver.command)
         let command = values(replicaCount: 3, target: target)
             .driverCommand(driver, addressesPort: target.driver.addressesPort)
-        #expect(command == ["/opt/vortex/bin/vortex-driver-etcd", "0", "5010,5011,5012"])
+        #expect(
+            command == [
+                "/opt/vortex/bin/vortex-driver-etcd", "0",
+                "127.1.0.254:5010,127.1.0.254:5011,127.1.0.254:5012",
+            ]
+        )
     }
 
     @Test func tigerbeetleUsesTheOriginalCommandLines() throws {
@@ -77,11 +82,11 @@ private let fixtures =
                 "/out/replica-2.data/0_2.tigerbeetle",
             ]
         )
-        // Own real port at its own index, proxy ports for the peers (docs/targets.md).
+        // Own host and real port at its own index, the proxies' for the peers (docs/targets.md).
         #expect(
             values.replicaCommand(target.start, replica: 1) == [
                 "/tb/tigerbeetle", "start",
-                "--addresses=127.0.0.1:5000,127.0.0.1:4001,127.0.0.1:5002",
+                "--addresses=127.1.0.254:5000,127.1.0.2:4001,127.1.0.254:5002",
                 "/out/replica-1.data/0_1.tigerbeetle",
             ]
         )
@@ -155,17 +160,68 @@ private let fixtures =
         #expect(layout.proxyPort("peer", replica: 2) == 5_002)
         #expect(layout.proxyPort("client", replica: 2) == nil)
         #expect(layout.advertisedPort("client", replica: 2) == 4_012)
+        // Each replica listens on its own host; a proxied port is reached on the run's address.
+        #expect(layout.host(replica: 2) == "127.1.0.3")
         #expect(
-            layout.addresses("peer", seenBy: 1) == "127.0.0.1:5000,127.0.0.1:4001,127.0.0.1:5002"
+            layout.addresses("peer", seenBy: 1)
+                == "127.1.0.254:5000,127.1.0.2:4001,127.1.0.254:5002"
         )
         #expect(
-            layout.advertisedAddresses("peer") == "127.0.0.1:5000,127.0.0.1:5001,127.0.0.1:5002"
+            layout.advertisedAddresses("peer")
+                == "127.1.0.254:5000,127.1.0.254:5001,127.1.0.254:5002"
         )
-        #expect(layout.driverAddresses("client") == "4010,4011,4012")
+        #expect(layout.advertisedAddress("client", replica: 1) == "127.1.0.2:4011")
+        #expect(layout.driverAddresses("client") == "127.1.0.1:4010,127.1.0.2:4011,127.1.0.3:4012")
+        #expect(layout.members("peer").hasPrefix("r0=http://127.1.0.254:5000,r1="))
         #expect(layout.proxies.map(\.replica) == [0, 1, 2])
-        #expect(layout.proxies.allSatisfy { $0.portName == "peer" && $0.host == "127.0.0.1" })
+        #expect(
+            layout.proxies.allSatisfy {
+                $0.portName == "peer" && $0.listenHost == ClusterLayout.runHost
+                    && $0.upstreamHost == ClusterLayout.replicaHost($0.replica)
+            }
+        )
         #expect(layout.proxies.map(\.listenPort) == [5_000, 5_001, 5_002])
         #expect(layout.proxies.map(\.upstreamPort) == [4_000, 4_001, 4_002])
+    }
+
+    @Test func aHostsAddressNamesItsReplica() {
+        for replica in 0..<ClusterLayout.replicaCountMax {
+            #expect(ClusterLayout.replica(atHost: ClusterLayout.replicaHost(replica)) == replica)
+        }
+        for other in [ClusterLayout.runHost, "127.0.0.1", "127.1.0.0", "127.1.0.7", "10.1.0.1", ""]
+        {
+            #expect(ClusterLayout.replica(atHost: other) == nil, "\(other)")
+        }
+    }
+
+    @Test func hostAndAdvertisedAddressPlaceholdersExpand() throws {
+        let template = try CommandTemplate(
+            ["x", "--listen={host}:{port.peer}", "--advertise={advertised-address.peer}"],
+            ports: ["peer"],
+            field: "test"
+        )
+        for proxied in [["peer"], []] {
+            let layout = ClusterLayout(
+                replicaCount: 3,
+                portNames: ["peer"],
+                proxiedPortNames: proxied
+            )
+            let values = PlaceholderValues(
+                layout: layout,
+                outputDirectory: "/o",
+                vortexDirectory: "/v",
+                tigerbeetleExecutable: nil,
+                cluster: 0
+            )
+            let advertised = proxied.isEmpty ? "127.1.0.3:4002" : "127.1.0.254:5002"
+            #expect(
+                values.replicaCommand(template, replica: 2)
+                    == ["x", "--listen=127.1.0.3:4002", "--advertise=\(advertised)"]
+            )
+        }
+        #expect(throws: ConfigurationError.self) {
+            try template.requireClusterWide(field: "--driver-command")
+        }
     }
 
     @Test func everyPortIsDistinctAtTheLargestLayout() {

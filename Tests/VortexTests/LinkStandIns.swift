@@ -1,12 +1,10 @@
-// Stand-ins for the replicas of the link tests: one bash process per replica that opens TCP
-// connections on request (in child subshells, so the replica's process tree holds them, as a real
-// replica's would), sends the lines the test writes to a FIFO, and appends what it receives to a
-// file; and a listener per replica that plays the replica's server. With them a test can check
+// Stand-ins for the replicas of the proxy link tests, on the host's loopback: a listener per
+// replica plays its server, and a connection "from replica i" is a client socket bound to i's own
+// address (127.1.0.(i+1)), the address the proxies tell replicas apart by. A test can then check
 // each direction of each connection between two replicas: what the opener sends reaching the
 // server, and what the server sends reaching the opener.
 
 import Foundation
-import ProcessControl
 import Synchronization
 import Testing
 
@@ -16,167 +14,103 @@ import Testing
 import Glibc
 #endif
 
-/// One replica's client side: a bash process that opens connections on request.
-final class LinkStandIn: Sendable {
-    let replica: Int
-    let process: ChildProcess
-    private let directory: String
-    private let count = Mutex(0)
-
-    /// Starts the stand-in of `replica`.
-    init(replica: Int) throws {
-        self.replica = replica
-        // For each request `host port fifo out`: connect, copy the socket to `out`, and the
-        // FIFO's lines to the socket.
-        let script = """
-            trap '' PIPE
-            while read -r host port fifo out; do
-                ( exec 3<>"/dev/tcp/$host/$port" || exit 1
-                  cat <&3 >>"$out" &
-                  while IFS= read -r line; do printf '%s\\n' "$line" >&3; done <"$fifo" ) &
-            done
-            """
-        process = try spawnBash(script, arguments: [])
-        directory = NSTemporaryDirectory() + "vortex-link-stand-in-\(process.pid)"
-        try FileManager.default.createDirectory(
-            atPath: directory,
-            withIntermediateDirectories: true
-        )
-    }
-
-    /// Opens a connection to `host:port`; returns its FIFO (what the test writes is sent) and
-    /// the file that collects what it receives.
-    func connect(host: String, port: Int) async throws -> (fifo: Int32, received: String) {
-        let index = count.withLock { count in
-            defer { count += 1 }
-            return count
-        }
-        let fifo = "\(directory)/send-\(index)"
-        let received = "\(directory)/received-\(index)"
-        #expect(mkfifo(fifo, 0o600) == 0)
-        #expect(FileManager.default.createFile(atPath: received, contents: nil))
-        // Read-write, so the open does not wait for the reader.
-        let descriptor = open(fifo, O_RDWR | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw LoopbackSocketFailure(operation: "open fifo", code: errno)
-        }
-        let input = try #require(process.standardInput)
-        try await input.write(Array("\(host) \(port) \(fifo) \(received)\n".utf8))
-        return (descriptor, received)
-    }
-
-    func stop() {
-        try? process.kill()
-        try? FileManager.default.removeItem(atPath: directory)
-    }
-}
-
 /// One connection a replica opened to another one's server, seen from both ends.
 final class LinkConnection: @unchecked Sendable {
     /// The opener (`link.from`) and the server's replica (`link.to`).
     let link: ReplicaLink
-    private let fifo: Int32
-    private let receivedPath: String
+    /// The opener's end.
+    let client: LoopbackSocket
     /// The server's end, or nil when the server never saw the connection.
     let server: LoopbackSocket?
-    private var fromOpener: [UInt8] = []
-    private var serverClosed = false
+    private let received = Mutex<(byServer: [UInt8], byOpener: [UInt8])>(([], []))
 
-    init(link: ReplicaLink, fifo: Int32, receivedPath: String, server: LoopbackSocket?) {
+    init(link: ReplicaLink, client: LoopbackSocket, server: LoopbackSocket?) {
         self.link = link
-        self.fifo = fifo
-        self.receivedPath = receivedPath
+        self.client = client
         self.server = server
     }
 
-    /// Sends a line from the opener.
+    /// Sends a line from the opener (nothing once the connection is closed).
     func sendFromOpener(_ line: String) {
-        let bytes = Array("\(line)\n".utf8)
-        let written = bytes.withUnsafeBytes { Glibc.write(fifo, $0.baseAddress, $0.count) }
-        #expect(written == bytes.count)
+        try? client.sendAll(Array("\(line)\n".utf8))
     }
 
     /// Sends a line from the server (nothing when it never saw the connection or it closed).
     func sendFromServer(_ line: String) {
-        guard let server else { return }
-        try? server.sendAll(Array("\(line)\n".utf8))
+        try? server?.sendAll(Array("\(line)\n".utf8))
     }
 
     /// Everything the server has received so far (reads without waiting).
     func receivedByServer() -> String {
-        guard let server, !serverClosed else { return String(decoding: fromOpener, as: UTF8.self) }
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        // Bounded: each round reads what is buffered, at most 1000 rounds.
-        for _ in 0..<1_000 {
-            let count = buffer.withUnsafeMutableBytes {
-                recv(server.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
-            }
-            if count > 0 {
-                fromOpener += buffer[0..<count]
-                continue
-            }
-            if count == 0 { serverClosed = true }
-            break
+        received.withLock { received in
+            if let server { received.byServer += Self.drain(server) }
+            return String(decoding: received.byServer, as: UTF8.self)
         }
-        return String(decoding: fromOpener, as: UTF8.self)
     }
 
-    /// Everything the opener has received so far.
+    /// Everything the opener has received so far (reads without waiting).
     func receivedByOpener() -> String {
-        (try? String(contentsOfFile: receivedPath, encoding: .utf8)) ?? ""
+        received.withLock { received in
+            received.byOpener += Self.drain(client)
+            return String(decoding: received.byOpener, as: UTF8.self)
+        }
+    }
+
+    /// What `socket` has buffered, without waiting (at most 64 reads of 64 KiB).
+    private static func drain(_ socket: LoopbackSocket) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        for _ in 0..<64 {
+            let count = buffer.withUnsafeMutableBytes {
+                recv(socket.fd, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT))
+            }
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        return bytes
     }
 
     func close() {
-        Glibc.close(fifo)
+        client.close()
         server?.close()
     }
 }
 
-/// A listener per replica (its server), and each replica's stand-in client.
+/// A listener per replica (its server), and connections opened from the replicas' addresses.
 final class LinkCluster: @unchecked Sendable {
     let servers: [LoopbackSocket]
-    let standIns: [LinkStandIn]
-    private var connections: [LinkConnection] = []
+    private let connections = Mutex<[LinkConnection]>([])
 
     init(replicaCount: Int) throws {
         servers = try (0..<replicaCount).map { _ in try LoopbackSocket.listening() }
-        standIns = try (0..<replicaCount).map { try LinkStandIn(replica: $0) }
     }
 
-    /// Each replica's root process id (what the proxy backend's classifier is given).
-    var rootProcessIDs: [Int: Int32] {
-        Dictionary(uniqueKeysWithValues: standIns.map { ($0.replica, $0.process.pid) })
-    }
-
-    /// Opens a connection from `link.from` to `port` (the address the harness gives it for
+    /// Opens a connection from `link.from`'s address to `port` (the proxy in front of
     /// `link.to`) and accepts it on `link.to`'s server, waiting at most `acceptMilliseconds`
-    /// (nil when the server never sees it: the connection was refused or closed before it
-    /// reached the server).
+    /// (nil when the server never sees it: the connection was closed before it reached it).
     func connect(
         _ link: ReplicaLink,
-        host: String = "127.0.0.1",
         port: Int,
         acceptMilliseconds: Int
     ) async throws -> LinkConnection {
-        let (fifo, received) = try await standIns[link.from].connect(host: host, port: port)
+        let client = try LoopbackSocket.connect(
+            port: port,
+            from: ClusterLayout.replicaHost(link.from)
+        )
         let listener = servers[link.to]
         listener.setReceiveTimeout(milliseconds: acceptMilliseconds)
         let server = try await blocking { listener.accept() }
-        server?.setReceiveTimeout(milliseconds: 10_000)
-        let connection = LinkConnection(
-            link: link,
-            fifo: fifo,
-            receivedPath: received,
-            server: server
-        )
-        connections.append(connection)
+        let connection = LinkConnection(link: link, client: client, server: server)
+        connections.withLock { $0.append(connection) }
         return connection
     }
 
     func stop() {
-        for connection in connections { connection.close() }
-        connections = []
-        for standIn in standIns { standIn.stop() }
+        let all = connections.withLock { connections in
+            defer { connections = [] }
+            return connections
+        }
+        for connection in all { connection.close() }
         for server in servers {
             server.shutDownListener()
             server.close()

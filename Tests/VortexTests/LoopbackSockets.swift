@@ -1,6 +1,7 @@
-// Blocking IPv4 loopback sockets on plain syscalls for the proxy isolation tests, independent of
-// the SwiftNIO code under test; plus the bash clients those tests spawn as "replicas" (bash's
-// /dev/tcp opens the socket in the bash process itself).
+// Blocking IPv4 loopback sockets on plain syscalls for the proxy partition tests, independent of
+// the SwiftNIO code under test (a client may bind a replica's own address, 127.1.0.(i+1), as its
+// source, which the host's loopback accepts); plus helpers to run blocking work off the
+// cooperative pool and to wait for a condition.
 
 import Foundation
 import ProcessControl
@@ -46,10 +47,23 @@ final class LoopbackSocket: @unchecked Sendable {
         return LoopbackSocket(fd: fd)
     }
 
-    /// A socket connected to 127.0.0.1:`port`.
-    static func connect(port: Int) throws -> LoopbackSocket {
+    /// A socket connected to 127.0.0.1:`port`, from `source` (any port) when given.
+    static func connect(port: Int, from source: String? = nil) throws -> LoopbackSocket {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LoopbackSocketFailure(operation: "socket", code: errno) }
+        if let source {
+            var local = loopback(port: 0, host: source)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                let code = errno
+                Glibc.close(fd)
+                throw LoopbackSocketFailure(operation: "bind \(source)", code: code)
+            }
+        }
         var address = loopback(port: port)
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -64,34 +78,35 @@ final class LoopbackSocket: @unchecked Sendable {
         return LoopbackSocket(fd: fd)
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    private static func loopback(port: Int, host: String = "127.0.0.1") -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         return address
     }
 
-    /// This end's address.
-    var localEndpoint: TCPEndpoint {
+    /// This end's address and port.
+    var localEndpoint: (host: String, port: Int) {
         endpoint { getsockname(fd, $0, $1) }
     }
 
-    /// The other end's address.
-    var peerEndpoint: TCPEndpoint {
+    /// The other end's address and port.
+    var peerEndpoint: (host: String, port: Int) {
         endpoint { getpeername(fd, $0, $1) }
     }
 
     private func endpoint(
         _ query: (UnsafeMutablePointer<sockaddr>, UnsafeMutablePointer<socklen_t>) -> Int32
-    ) -> TCPEndpoint {
+    ) -> (host: String, port: Int) {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { query($0, &length) }
         }
-        let bytes = withUnsafeBytes(of: address.sin_addr) { Array($0) }
-        return TCPEndpoint(address: bytes, port: Int(UInt16(bigEndian: address.sin_port)))
+        return (
+            String(cString: inet_ntoa(address.sin_addr)), Int(UInt16(bigEndian: address.sin_port))
+        )
     }
 
     /// Accepts one connection; nil once the listener is shut down (or after the receive
@@ -149,21 +164,24 @@ final class LoopbackSocket: @unchecked Sendable {
     }
 }
 
-/// Spawns `bash -c script` (arguments become $1 …) with pipes on stdin and stdout, leading its
-/// own process group so `kill()` also ends what it started.
-func spawnBash(_ script: String, arguments: [String]) throws -> ChildProcess {
-    var command = Command("/bin/bash", arguments: ["-c", script, "bash"] + arguments)
-    command.standardInput = .pipe
-    command.standardOutput = .pipe
-    command.standardError = .null
-    command.processGroup = .newGroup
-    command.deathSignal = .kill
-    return try command.spawn()
+/// Runs blocking socket work on a thread of its own, off the cooperative pool.
+func blocking<Value: Sendable>(
+    _ body: @escaping @Sendable () throws -> Value
+) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            continuation.resume(with: Result { try body() })
+        }
+        thread.start()
+    }
 }
 
-/// The first line a child writes on its standard output.
-func firstLine(of child: ChildProcess) async throws -> String? {
-    let output = try #require(child.standardOutput)
-    var lines = output.lines().makeAsyncIterator()
-    return try await lines.next()
+/// Polls `condition` every 20 ms for up to `seconds`.
+func eventually(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return condition()
 }

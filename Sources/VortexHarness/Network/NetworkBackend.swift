@@ -23,7 +23,9 @@ public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable 
             ])
         case .netem:
             NetworkFaultCapabilities([
-                .delay, .corrupt, .loss, .isolate, .bandwidth, .clog, .duplicate, .reorder,
+                .delay, .corrupt, .loss, .isolate, .partitionHalves, .partitionBridge,
+                .partitionRing, .partitionOneWay, .partitionLink, .linkDelay, .linkLoss,
+                .bandwidth, .clog, .duplicate, .reorder,
             ])
         case .none:
             NetworkFaultCapabilities([])
@@ -42,9 +44,6 @@ public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable 
                 + "to \(kind.rawValue))"
         case (.netem, .reset):
             return "needs --faults proxy (netem shapes packets; it cannot reset a connection)"
-        case (.netem, _) where kind.partitionShape != nil || kind == .linkDelay:
-            return "needs --faults proxy (netem tells replicas apart only by port on the shared "
-                + "loopback, which cannot tell one link from another)"
         default: return "cannot be injected by --faults \(rawValue)"
         }
     }

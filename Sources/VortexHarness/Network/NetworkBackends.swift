@@ -1,17 +1,9 @@
 // Builds the network backend `--faults` chose, inside the run's namespaces: the proxies (seeded
-// from the run's seeds; told the replicas' pids only when a fault between replicas can happen,
-// since telling connections apart costs a /proc scan per accepted connection) or the netem
-// shaper (which probes the kernel and fails with a one-line fix when netem is missing).
+// from the run's seeds, listening on the run's address in front of every replica's own host) or
+// the netem shaper on every replica's interface and the run's bridge (which probes the kernel
+// first and fails with a one-line fix when netem is missing).
 
 import Netem
-
-extension FaultKind {
-    /// Whether the action touches the links between replicas (so a backend must tell which
-    /// replica a connection comes from): partitions, per-link faults and resets.
-    var actsBetweenReplicas: Bool {
-        partitionShape != nil || self == .linkDelay || self == .linkLoss || self == .reset
-    }
-}
 
 /// Constructs network backends.
 enum NetworkBackends {
@@ -21,29 +13,19 @@ enum NetworkBackends {
     static func make(
         _ configuration: RunConfiguration,
         seeds: RunSeeds,
-        replicaProcesses: ReplicaProcessTable
+        hosts: ReplicaHosts
     ) throws(ConfigurationError) -> (any NetworkBackend)? {
         switch configuration.faults {
         case .none: return nil
         case .proxy:
-            var replicaProcessIDs: (@Sendable () -> [Int: Int32])?
-            if FaultKind.allCases.contains(where: {
-                $0.actsBetweenReplicas && configuration.faultWeights[$0] > 0
-            }) {
-                replicaProcessIDs = { replicaProcesses.current }
-            }
             return ProxyNetwork(
                 layout: configuration.layout,
                 corruptiblePorts: configuration.target.corruptiblePorts,
-                seed: seeds.proxy,
-                replicaProcessIDs: replicaProcessIDs
+                seed: seeds.proxy
             )
         case .netem:
             do {
-                return try NetemNetwork(
-                    layout: configuration.layout,
-                    replicaProcessIDs: { replicaProcesses.current }
-                )
+                return try NetemNetwork(hosts: hosts)
             } catch {
                 // A missing kernel feature's line already names its fix.
                 var fix = "; use --faults proxy, or a kernel with CONFIG_NET_SCH_NETEM"

@@ -3,11 +3,13 @@
 // every proxy in both directions (as the original). Loss, duplication and reordering are not
 // offered: a TCP byte stream has no packets to lose, duplicate or reorder.
 //
-// Partitions and per-link faults act on the links between replicas only. Each proxy tells which
-// replica opened an accepted connection (the client socket's owner in /proc, see
-// LoopbackSocketOwner, given the replicas' pids), so replica j's proxy knows, for a connection
-// from replica i, that its bytes toward the upstream travel the link i → j and those back to the
-// client the link j → i. Both links cut: the connection is closed, established or new (i is an
+// The proxies listen on the run's address; every replica is its own host (ReplicaHosts), so a
+// proxy tells which replica opened an accepted connection from the connection's source address
+// (127.1.0.(i+1) is replica i; the driver's, the run's own, is none).
+//
+// Partitions and per-link faults act on the links between replicas only. Replica j's proxy
+// knows, for a connection from replica i, that its bytes toward the upstream travel the link
+// i → j and those back to the client the link j → i. Both links cut: the connection is closed, established or new (i is an
 // isolated source of j's proxies). One cut: that direction is clogged, so nothing crosses it and
 // the other direction still flows (a source fault). A link delay delays that direction on top of
 // any cluster-wide delay. Connections of no replica (the driver's) are never partitioned.
@@ -23,67 +25,42 @@ final class ProxyNetwork: NetworkBackend, Sendable {
     private let replicaCount: Int
     private let corruptiblePorts: Set<String>
     private let seed: UInt64
-    private let classifier: ConnectionClassifier?
     private let group: MultiThreadedEventLoopGroup
     private let proxies = Mutex<[(endpoint: ProxyEndpoint, proxy: FaultProxy)]>([])
 
     /// A proxy in front of every proxied port of `layout`.
-    /// - Parameter replicaProcessIDs: The root process id of each running replica (index → pid),
-    ///   read once per accepted connection to tell which replica opened it; without it, no
-    ///   connection is known to come from a replica, and partitions cut nothing.
-    convenience init(
-        layout: ClusterLayout,
-        corruptiblePorts: [String],
-        seed: UInt64,
-        replicaProcessIDs: (@Sendable () -> [Int: Int32])?
-    ) {
-        self.init(
-            endpoints: layout.proxies,
-            corruptiblePorts: corruptiblePorts,
-            seed: seed,
-            replicaProcessIDs: replicaProcessIDs
-        )
+    convenience init(layout: ClusterLayout, corruptiblePorts: [String], seed: UInt64) {
+        self.init(endpoints: layout.proxies, corruptiblePorts: corruptiblePorts, seed: seed)
     }
 
     /// A proxy per endpoint (a listen port 0 picks a free port: see `proxy(replica:portName:)`).
-    init(
-        endpoints: [ProxyEndpoint],
-        corruptiblePorts: [String],
-        seed: UInt64,
-        replicaProcessIDs: (@Sendable () -> [Int: Int32])?
-    ) {
+    init(endpoints: [ProxyEndpoint], corruptiblePorts: [String], seed: UInt64) {
         self.endpoints = endpoints
         self.replicaCount = (endpoints.map(\.replica).max() ?? -1) + 1
         self.corruptiblePorts = Set(corruptiblePorts)
         self.seed = seed
-        self.classifier = replicaProcessIDs.map(Self.replicaClassifier)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     }
 
-    /// Tells an accepted connection's source: the replica whose process tree opened it.
-    private static func replicaClassifier(
-        _ replicaProcessIDs: @escaping @Sendable () -> [Int: Int32]
-    ) -> ConnectionClassifier {
-        { peer, local in
-            guard let client = TCPEndpoint(peer), let server = TCPEndpoint(local) else {
-                return nil
-            }
-            return LoopbackSocketOwner.replica(
-                client: client,
-                server: server,
-                replicaRoots: replicaProcessIDs()
-            )
-        }
+    /// Tells an accepted connection's source: the replica whose host's address it comes from.
+    static let replicaClassifier: ConnectionClassifier = { peer, _ in
+        peer.ipAddress.flatMap(ClusterLayout.replica(atHost:))
     }
 
     /// Starts every proxy; returns once all listen.
     func start() async throws {
         for (index, endpoint) in endpoints.enumerated() {
             let proxy = try await FaultProxy.start(
-                listen: try SocketAddress(ipAddress: endpoint.host, port: endpoint.listenPort),
-                upstream: try SocketAddress(ipAddress: endpoint.host, port: endpoint.upstreamPort),
+                listen: try SocketAddress(
+                    ipAddress: endpoint.listenHost,
+                    port: endpoint.listenPort
+                ),
+                upstream: try SocketAddress(
+                    ipAddress: endpoint.upstreamHost,
+                    port: endpoint.upstreamPort
+                ),
                 seed: seed &+ UInt64(index),
-                classifier: classifier,
+                classifier: Self.replicaClassifier,
                 on: group
             )
             proxies.withLock { $0.append((endpoint, proxy)) }

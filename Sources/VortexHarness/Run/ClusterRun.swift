@@ -21,8 +21,6 @@ final class ClusterRun: Sendable {
     let trace: RunTrace
     let verdict = RunVerdict()
     let replicas: ReplicaGroup
-    /// The running replicas' process ids, for the network backend.
-    let replicaProcesses: ReplicaProcessTable
     let network: (any NetworkBackend)?
     /// What the workload task publishes for the tick loop and the summary.
     let progress = WorkloadProgress()
@@ -41,7 +39,7 @@ final class ClusterRun: Sendable {
         log: RunLog,
         trace: RunTrace,
         network: (any NetworkBackend)?,
-        replicaProcesses: ReplicaProcessTable
+        hosts: ReplicaHosts
     ) throws {
         self.configuration = configuration
         self.values = PlaceholderValues(configuration)
@@ -49,8 +47,12 @@ final class ClusterRun: Sendable {
         self.log = log
         self.trace = trace
         self.network = network
-        self.replicaProcesses = replicaProcesses
-        self.replicas = ReplicaGroup(values: values, target: configuration.target, log: log)
+        self.replicas = ReplicaGroup(
+            values: values,
+            target: configuration.target,
+            log: log,
+            hosts: hosts
+        )
         self.faultLog = try FaultLogFile(path: "\(configuration.outputDirectory)/faults.jsonl")
         self.showProgress = isatty(1) == 1
         self.seeds = RunSeeds(runSeed: configuration.seed)
@@ -80,7 +82,6 @@ final class ClusterRun: Sendable {
     func run(terminationSignals: SignalWatcher?) async -> RunResult {
         let supervisor = Supervisor(rootSpec())
         root.withLock { $0 = supervisor }
-        supervisor.onEvent { [replicaProcesses] event in replicaProcesses.record(event) }
         let events = supervisor.events()
         let watcher = Task { await watch(events) }
         do {

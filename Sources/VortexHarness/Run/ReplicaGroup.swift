@@ -1,11 +1,13 @@
 // The replicas of a run as supervised OS processes: replica i is the temporary process child
 // `replica-i` of the `cluster` supervisor. Before its first start its data directory is created
 // and the target's prepare command (e.g. `tigerbeetle format`) runs; every start runs the start
-// command with stdout and stderr appended to `<output>/replica-<i>.log`. The fault executor
+// command with stdout and stderr appended to `<output>/replica-<i>.log`, inside the replica's own
+// network namespace (ReplicaHosts), so it has its own address. The fault executor
 // reaches the replicas through ReplicaControl: terminate = brutal stop (SIGKILL and reap),
 // restart = restartChild, pause/resume = SIGSTOP/SIGCONT of the child's process.
 
 import Foundation
+import Netem
 import ProcessControl
 import Supervision
 import Synchronization
@@ -18,13 +20,16 @@ final class ReplicaGroup: ReplicaControl, Sendable {
     private let values: PlaceholderValues
     private let target: TargetDefinition
     private let log: RunLog
+    private let hosts: ReplicaHosts
     private let prepared: Mutex<Set<Int>>
     private let cluster = Mutex<Supervisor?>(nil)
 
-    init(values: PlaceholderValues, target: TargetDefinition, log: RunLog) {
+    init(values: PlaceholderValues, target: TargetDefinition, log: RunLog, hosts: ReplicaHosts) {
+        precondition(hosts.namespaces.count == values.layout.replicaCount, "a host per replica")
         self.values = values
         self.target = target
         self.log = log
+        self.hosts = hosts
         self.prepared = Mutex([])
     }
 
@@ -92,6 +97,7 @@ final class ReplicaGroup: ReplicaControl, Sendable {
         command.standardError = .file(logPath(replica), append: true)
         command.processGroup = .newGroup
         command.deathSignal = .kill
+        command.networkNamespaceDescriptor = hosts.namespaces[replica].descriptor
         return command
     }
 

@@ -1,9 +1,10 @@
 // Entry point of a validated run, called by `vortex run`. In the invoking process it records the
 // chosen seed and output directory in the environment and re-executes vortex inside new
 // user+pid+net+mount namespaces (ProcessControl.Namespaces), as the original: fixed ports never
-// collide and nothing outlives the run. Inside, it creates the output directory, checks the
-// network backend, runs the cluster to a verdict, writes summary.json, prints the verdict line,
-// and removes the output directory after a pass unless asked to keep it.
+// collide and nothing outlives the run. Inside, it creates the output directory, gives each
+// replica its own network host (ReplicaHosts), checks the network backend, runs the cluster to a
+// verdict, writes summary.json, prints the verdict line, and removes the output directory after
+// a pass unless asked to keep it.
 
 import Foundation
 import ProcessControl
@@ -39,7 +40,7 @@ public enum RunLauncher {
     /// waits for the inner one and exits with its status. The outer's wait blocks its thread, so
     /// it runs on a thread of its own: blocking a thread of the concurrency pool would deadlock
     /// on a one-CPU machine (a pool of one thread, e.g. under user-mode-linux).
-    private static func relaunchInNamespaces() async -> String? {
+    static func relaunchInNamespaces() async -> String? {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 do {
@@ -73,14 +74,20 @@ public enum RunLauncher {
         }
         let clock = RunClock()
         let seeds = RunSeeds(runSeed: configuration.seed)
-        let replicaProcesses = ReplicaProcessTable()
+        let hosts: ReplicaHosts
+        do {
+            hosts = try ReplicaHosts(replicaCount: configuration.replicaCount)
+        } catch {
+            try? FileManager.default.removeItem(atPath: output)
+            printError(
+                "cannot give each replica its own network host: \(error); the kernel needs "
+                    + "bridge and veth support (CONFIG_BRIDGE, CONFIG_VETH)"
+            )
+            return RunOutcome.usage.code
+        }
         let network: (any NetworkBackend)?
         do {
-            network = try NetworkBackends.make(
-                configuration,
-                seeds: seeds,
-                replicaProcesses: replicaProcesses
-            )
+            network = try NetworkBackends.make(configuration, seeds: seeds, hosts: hosts)
         } catch {
             try? FileManager.default.removeItem(atPath: output)
             printError("\(error)")
@@ -102,7 +109,7 @@ public enum RunLauncher {
                 log: log,
                 trace: trace,
                 network: network,
-                replicaProcesses: replicaProcesses
+                hosts: hosts
             )
         } catch {
             printError("cannot write to \(output): \(error)")

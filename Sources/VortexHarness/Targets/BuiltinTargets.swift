@@ -16,9 +16,10 @@ public enum BuiltinTargets {
         }
     }
 
-    /// etcd 3.4: member i listens on its real peer and client ports and advertises the proxy
-    /// ports; the initial cluster names every member by its advertised peer port; pre-vote is on
-    /// so an isolated member does not inflate its term and disrupt the cluster when it returns.
+    /// etcd 3.4: member i listens on its own host's real peer and client ports and advertises
+    /// the addresses others reach it by (the proxies'); the initial cluster names every member by
+    /// its advertised peer address; pre-vote is on so an isolated member does not inflate its
+    /// term and disrupt the cluster when it returns.
     public static let etcd: TargetDefinition = build {
         () throws(ConfigurationError) -> TargetDefinition in
         let ports = ["peer", "client"]
@@ -27,10 +28,10 @@ public enum BuiltinTargets {
                 "etcd",
                 "--name={member}",
                 "--data-dir={data}",
-                "--listen-peer-urls=http://127.0.0.1:{port.peer}",
-                "--listen-client-urls=http://127.0.0.1:{port.client}",
-                "--initial-advertise-peer-urls=http://127.0.0.1:{advertised-port.peer}",
-                "--advertise-client-urls=http://127.0.0.1:{advertised-port.client}",
+                "--listen-peer-urls=http://{host}:{port.peer}",
+                "--listen-client-urls=http://{host}:{port.client}",
+                "--initial-advertise-peer-urls=http://{advertised-address.peer}",
+                "--advertise-client-urls=http://{advertised-address.client}",
                 "--initial-cluster={members.peer}",
                 "--initial-cluster-state=new",
                 "--initial-cluster-token=vortex-{cluster}",

@@ -1,7 +1,10 @@
-// Where every replica listens and how everyone else reaches it. Inside the run's private network
-// namespace fixed ports never collide (as the original's 4000+i), so the whole layout is known
-// before anything starts: real ports 4000 + 10·k + i for the target's k-th port of replica i, and
-// proxy ports 5000 + 10·k + i in front of them when the proxy backend interposes on that port.
+// Where every replica listens and how everyone else reaches it. Each replica is its own network
+// host (Network/ReplicaHosts.swift): replica i has the address 127.1.0.(i+1), the run's namespace
+// (the driver, the proxies) 127.1.0.254. Inside the run's private namespaces fixed ports never
+// collide (as the original's 4000+i), so the whole layout is known before anything starts: real
+// ports 4000 + 10·k + i for the target's k-th port of replica i on the replica's own address, and
+// proxy ports 5000 + 10·k + i on the run's address in front of them when the proxy backend
+// interposes on that port.
 
 /// One proxy the proxy backend runs: it listens on `listenPort` and forwards to `upstreamPort`.
 public struct ProxyEndpoint: Sendable, Hashable {
@@ -9,10 +12,12 @@ public struct ProxyEndpoint: Sendable, Hashable {
     public let replica: Int
     /// The target's name of the port (`peer`, `client`).
     public let portName: String
-    /// The host both ends use.
-    public let host: String
+    /// Where the proxy accepts connections: the run's address.
+    public let listenHost: String
     /// Where the proxy accepts connections (the advertised port).
     public let listenPort: Int
+    /// Where the replica listens: its own address.
+    public let upstreamHost: String
     /// Where the replica listens (the real port).
     public let upstreamPort: Int
 }
@@ -29,6 +34,26 @@ public struct ClusterLayout: Sendable, Hashable {
     public static let portNamesMax = 9
     /// Most replicas a run may have, as the original's `replicas_max`.
     public static let replicaCountMax = 6
+    /// The run's own address (the driver's and the proxies'), on the bridge of the replicas'
+    /// hosts.
+    public static let runHost = "127.1.0.254"
+    /// The first three parts of every host's address.
+    static let hostNetwork = "127.1.0."
+
+    /// The address of replica `replica`'s own host: 127.1.0.(replica+1).
+    public static func replicaHost(_ replica: Int) -> String {
+        precondition(replica >= 0 && replica < replicaCountMax, "replica index in range")
+        return "\(hostNetwork)\(replica + 1)"
+    }
+
+    /// The replica whose host has `address`, or nil (the run's address, anything else).
+    public static func replica(atHost address: String) -> Int? {
+        guard address.hasPrefix(hostNetwork),
+            let last = Int(address.dropFirst(hostNetwork.count)),
+            (1...replicaCountMax).contains(last)
+        else { return nil }
+        return last - 1
+    }
 
     /// Number of replicas.
     public let replicaCount: Int
@@ -36,8 +61,6 @@ public struct ClusterLayout: Sendable, Hashable {
     public let portNames: [String]
     /// The port names that have a proxy in front of them in this run (empty without proxies).
     public let proxiedPortNames: [String]
-    /// The host every replica listens on.
-    public let host: String
 
     /// Creates a layout.
     ///
@@ -45,12 +68,10 @@ public struct ClusterLayout: Sendable, Hashable {
     ///   - replicaCount: 1 through ``replicaCountMax``.
     ///   - portNames: the target's port names, 1 through ``portNamesMax`` distinct names.
     ///   - proxiedPortNames: a subset of `portNames`; pass `[]` when no proxy runs.
-    ///   - host: the listening host, `127.0.0.1` inside the run's namespace.
     public init(
         replicaCount: Int,
         portNames: [String],
-        proxiedPortNames: [String],
-        host: String = "127.0.0.1"
+        proxiedPortNames: [String]
     ) {
         precondition(replicaCount >= 1, "a cluster has at least one replica")
         precondition(replicaCount <= Self.replicaCountMax, "at most replicaCountMax replicas")
@@ -61,7 +82,12 @@ public struct ClusterLayout: Sendable, Hashable {
         self.replicaCount = replicaCount
         self.portNames = portNames
         self.proxiedPortNames = proxiedPortNames
-        self.host = host
+    }
+
+    /// Replica `replica`'s own address.
+    public func host(replica: Int) -> String {
+        precondition(replica >= 0 && replica < replicaCount, "replica index in range")
+        return Self.replicaHost(replica)
     }
 
     private func portIndex(_ name: String) -> Int {
@@ -89,43 +115,53 @@ public struct ClusterLayout: Sendable, Hashable {
         proxyPort(name, replica: replica) ?? realPort(name, replica: replica)
     }
 
+    /// The host everyone else uses to reach replica `replica`'s `name` port: the run's address
+    /// when a proxy is in front of it, else the replica's own.
+    public func advertisedHost(_ name: String, replica: Int) -> String {
+        proxyPort(name, replica: replica) == nil ? host(replica: replica) : Self.runHost
+    }
+
+    /// `host:port` everyone else uses to reach replica `replica`'s `name` port.
+    public func advertisedAddress(_ name: String, replica: Int) -> String {
+        "\(advertisedHost(name, replica: replica)):\(advertisedPort(name, replica: replica))"
+    }
+
+    /// `host:port` replica `replica` listens on for `name`.
+    public func realAddress(_ name: String, replica: Int) -> String {
+        "\(host(replica: replica)):\(realPort(name, replica: replica))"
+    }
+
     /// `host:port` of every replica's `name` port as replica `replica` sees them: its own real
-    /// port at its own index, the advertised port of every other (TigerBeetle's `--addresses`).
+    /// address at its own index, the advertised address of every other (TigerBeetle's
+    /// `--addresses`).
     public func addresses(_ name: String, seenBy replica: Int) -> String {
         (0..<replicaCount).map { index in
-            let port =
-                index == replica
-                ? realPort(name, replica: index) : advertisedPort(name, replica: index)
-            return "\(host):\(port)"
+            index == replica
+                ? realAddress(name, replica: index) : advertisedAddress(name, replica: index)
         }.joined(separator: ",")
     }
 
     /// `host:port` of every replica's advertised `name` port, in replica order.
     public func advertisedAddresses(_ name: String) -> String {
-        (0..<replicaCount).map { "\(host):\(advertisedPort(name, replica: $0))" }
-            .joined(separator: ",")
+        (0..<replicaCount).map { advertisedAddress(name, replica: $0) }.joined(separator: ",")
     }
 
     /// `r0=http://host:port,…`: every replica's advertised `name` port in etcd's
     /// `--initial-cluster` form.
     public func members(_ name: String) -> String {
         (0..<replicaCount).map {
-            "\(Self.memberName(replica: $0))=http://\(host):\(advertisedPort(name, replica: $0))"
+            "\(Self.memberName(replica: $0))=http://\(advertisedAddress(name, replica: $0))"
         }.joined(separator: ",")
     }
 
     /// The member name of a replica: `r<index>`.
     public static func memberName(replica: Int) -> String { "r\(replica)" }
 
-    /// The addresses argument of the driver (docs/workload.md, the driver protocol): the advertised `name`
-    /// ports, comma-separated, ports only when the host is the loopback (as the original) and
-    /// `host:port` otherwise.
+    /// The addresses argument of the driver (docs/workload.md, the driver protocol): the
+    /// advertised `name` addresses, `host:port` comma-separated (every replica has a host of its
+    /// own, so a bare port, as the original passed, would not do).
     public func driverAddresses(_ name: String) -> String {
-        let loopback = host == "127.0.0.1"
-        return (0..<replicaCount).map { index in
-            let port = advertisedPort(name, replica: index)
-            return loopback ? "\(port)" : "\(host):\(port)"
-        }.joined(separator: ",")
+        advertisedAddresses(name)
     }
 
     /// Every proxy the proxy backend must run, replica by replica.
@@ -136,8 +172,9 @@ public struct ClusterLayout: Sendable, Hashable {
                 return ProxyEndpoint(
                     replica: replica,
                     portName: name,
-                    host: host,
+                    listenHost: Self.runHost,
                     listenPort: listenPort,
+                    upstreamHost: host(replica: replica),
                     upstreamPort: realPort(name, replica: replica)
                 )
             }

@@ -22,10 +22,14 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
     case vortexDirectory
     /// `{tigerbeetle}`: the path given with `--tigerbeetle-executable`.
     case tigerbeetle
+    /// `{host}`: this replica's own address (127.1.0.(i+1)), where it listens.
+    case host
     /// `{port.NAME}`: the port this replica listens on for NAME.
     case port(String)
     /// `{advertised-port.NAME}`: the port others use to reach this replica's NAME port.
     case advertisedPort(String)
+    /// `{advertised-address.NAME}`: `host:port` others use to reach this replica's NAME port.
+    case advertisedAddress(String)
     /// `{addresses.NAME}`: `host:port` of every replica's NAME port as seen by this replica: its
     /// own listening port at its own index, the advertised ports of the others.
     case addresses(String)
@@ -46,8 +50,10 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
         case .cluster: "{cluster}"
         case .vortexDirectory: "{vortex-dir}"
         case .tigerbeetle: "{tigerbeetle}"
+        case .host: "{host}"
         case .port(let name): "{port.\(name)}"
         case .advertisedPort(let name): "{advertised-port.\(name)}"
+        case .advertisedAddress(let name): "{advertised-address.\(name)}"
         case .addresses(let name): "{addresses.\(name)}"
         case .advertisedAddresses(let name): "{advertised-addresses.\(name)}"
         case .members(let name): "{members.\(name)}"
@@ -57,15 +63,18 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
     /// Whether the placeholder refers to one replica (so it has no meaning in the driver command).
     public var isPerReplica: Bool {
         switch self {
-        case .replica, .member, .data, .port, .advertisedPort, .addresses: true
+        case .replica, .member, .data, .host, .port, .advertisedPort, .advertisedAddress,
+            .addresses:
+            true
         default: false
         }
     }
 
     /// The names a target command may use, for error messages.
     static let namesForHelp =
-        "replica, replica-count, member, data, output, cluster, vortex-dir, tigerbeetle, "
-        + "port.NAME, advertised-port.NAME, addresses.NAME, advertised-addresses.NAME, members.NAME"
+        "replica, replica-count, member, data, output, cluster, vortex-dir, tigerbeetle, host, "
+        + "port.NAME, advertised-port.NAME, advertised-address.NAME, addresses.NAME, "
+        + "advertised-addresses.NAME, members.NAME"
 
     static func parse(
         _ name: Substring,
@@ -80,6 +89,7 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
         case "cluster": return .cluster
         case "vortex-dir": return .vortexDirectory
         case "tigerbeetle": return .tigerbeetle
+        case "host": return .host
         default: break
         }
         guard let dot = name.firstIndex(of: ".") else { return nil }
@@ -89,6 +99,7 @@ public enum Placeholder: Sendable, Hashable, CustomStringConvertible {
         switch kind {
         case "port": return .port(port)
         case "advertised-port": return .advertisedPort(port)
+        case "advertised-address": return .advertisedAddress(port)
         case "addresses": return .addresses(port)
         case "advertised-addresses": return .advertisedAddresses(port)
         case "members": return .members(port)

@@ -70,9 +70,11 @@ public struct PlaceholderValues: Sendable {
         switch placeholder {
         case .replica: return "\(replica)"
         case .member: return ClusterLayout.memberName(replica: replica)
+        case .host: return layout.host(replica: replica)
         case .data: return dataDirectory(replica: replica)
         case .port(let name): return "\(layout.realPort(name, replica: replica))"
         case .advertisedPort(let name): return "\(layout.advertisedPort(name, replica: replica))"
+        case .advertisedAddress(let name): return layout.advertisedAddress(name, replica: replica)
         case .addresses(let name): return layout.addresses(name, seenBy: replica)
         default: preconditionFailure("\(placeholder) is handled above")
         }
