@@ -12,6 +12,7 @@
 #include <netlink/socket.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <string.h>
 
 /// Room for a full 4096-entry distribution table plus headers.
@@ -107,6 +108,116 @@ int vx_netem_send(
 done:
     nlmsg_free(msg);
     return err < 0 ? err : 0;
+}
+
+/// Builds one netem request with the given sequence number into a new message.
+static int build_netem(
+    struct nl_sock *sock, int ifindex, uint32_t parent, uint32_t handle, int flags,
+    unsigned int seq, const struct vx_netem_options *options, struct nl_msg **out) {
+    *out = NULL;
+    struct nl_msg *msg = nlmsg_alloc_size(request_capacity);
+    if (msg == NULL) return -NLE_NOMEM;
+    struct tcmsg tcm;
+    memset(&tcm, 0, sizeof(tcm));
+    tcm.tcm_family = AF_UNSPEC;
+    tcm.tcm_ifindex = ifindex;
+    tcm.tcm_parent = parent;
+    tcm.tcm_handle = handle;
+    int err = -NLE_NOMEM;
+    if (nlmsg_put(msg, nl_socket_get_local_port(sock), seq, RTM_NEWQDISC, 0, flags) == NULL)
+        goto fail;
+    if ((err = nlmsg_append(msg, &tcm, sizeof(tcm), NLMSG_ALIGNTO)) < 0) goto fail;
+    if ((err = nla_put_string(msg, TCA_KIND, "netem")) < 0) goto fail;
+    if ((err = put_options(msg, options)) < 0) goto fail;
+    *out = msg;
+    return 0;
+fail:
+    nlmsg_free(msg);
+    return err;
+}
+
+/// Sequence numbers of batches: apart from libnl's own (a batch must not move the socket's
+/// expected sequence number, which libnl advances by one per acknowledgement it reads).
+static unsigned int batch_sequence = 0x40000000u;
+
+int vx_netem_send_batch(
+    struct nl_sock *sock,
+    int ifindex,
+    int nlmsg_flags,
+    const struct vx_netem_change *changes,
+    size_t count,
+    size_t *failed_index) {
+    *failed_index = 0;
+    if (count == 0) return 0;
+    unsigned int base = __atomic_fetch_add(&batch_sequence, (unsigned int)count, __ATOMIC_RELAXED);
+    struct nl_msg **msgs = calloc(count, sizeof(*msgs));
+    if (msgs == NULL) return -NLE_NOMEM;
+    unsigned int first_seq = 0;
+    unsigned int last_seq = 0;
+    size_t total = 0;
+    int err = 0;
+    for (size_t index = 0; index < count; index++) {
+        unsigned int seq = base + (unsigned int)index;
+        if (index == 0) first_seq = seq;
+        last_seq = seq;
+        /* NLM_F_REQUEST, or the kernel only acknowledges the message. */
+        int flags = nlmsg_flags | NLM_F_REQUEST | (index + 1 == count ? NLM_F_ACK : 0);
+        err = build_netem(sock, ifindex, changes[index].parent, changes[index].handle, flags, seq,
+                          &changes[index].options, &msgs[index]);
+        if (err < 0) {
+            *failed_index = index;
+            goto done;
+        }
+        total += NLMSG_ALIGN(nlmsg_hdr(msgs[index])->nlmsg_len);
+    }
+    unsigned char *buffer = calloc(1, total);
+    if (buffer == NULL) {
+        err = -NLE_NOMEM;
+        goto done;
+    }
+    size_t offset = 0;
+    for (size_t index = 0; index < count; index++) {
+        struct nlmsghdr *header = nlmsg_hdr(msgs[index]);
+        memcpy(buffer + offset, header, header->nlmsg_len);
+        offset += NLMSG_ALIGN(header->nlmsg_len);
+    }
+    err = nl_sendto(sock, buffer, total);
+    free(buffer);
+    if (err < 0) goto done;
+    err = 0;
+    /* Bounded: one answer per request at most, plus the last one's acknowledgement. */
+    int finished = 0;
+    for (size_t round = 0; round <= count && !finished; round++) {
+        struct sockaddr_nl peer;
+        unsigned char *received = NULL;
+        int length = nl_recv(sock, &peer, &received, NULL);
+        if (length <= 0) {
+            if (err == 0) err = length < 0 ? length : -NLE_MSG_TRUNC;
+            free(received);
+            break;
+        }
+        struct nlmsghdr *header = (struct nlmsghdr *)received;
+        int remaining = length;
+        while (nlmsg_ok(header, remaining)) {
+            if (header->nlmsg_type == NLMSG_ERROR && header->nlmsg_seq >= first_seq &&
+                header->nlmsg_seq <= last_seq) {
+                struct nlmsgerr *answer = nlmsg_data(header);
+                if (answer->error != 0 && err == 0) {
+                    err = -nl_syserr2nlerr(answer->error);
+                    *failed_index = header->nlmsg_seq - first_seq;
+                }
+                if (header->nlmsg_seq == last_seq) finished = 1;
+            }
+            header = nlmsg_next(header, &remaining);
+        }
+        free(received);
+    }
+done:
+    for (size_t index = 0; index < count; index++) {
+        if (msgs[index] != NULL) nlmsg_free(msgs[index]);
+    }
+    free(msgs);
+    return err;
 }
 
 struct socket_request {

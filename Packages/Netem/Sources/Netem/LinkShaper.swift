@@ -3,6 +3,7 @@
 // while the rest passes). Remembers what it added so that it can change it in place and remove
 // exactly that.
 
+internal import CNetemShim
 internal import CNetlink
 internal import Synchronization
 
@@ -144,6 +145,64 @@ public final class LinkShaper: @unchecked Sendable {
     ) throws(NetemError) {
         try parameters.validate()
         try setTarget(.netem(parameters), target: target, matching: matches)
+    }
+
+    /// Changes the netem of targets that already carry one, in place, in one netlink round trip
+    /// (every request in one message, only the last acknowledged: the kernel handles them in
+    /// order and reports each failure). Their classes and filters stay as they are. A target
+    /// without netem yet, or a non-uniform delay distribution, goes through `setTargetNetem`.
+    /// - Throws: the first request's `NetemError`; the others may have taken effect.
+    public func setTargetsNetem(_ changes: [UInt16: NetemParameters]) throws(NetemError) {
+        for parameters in changes.values { try parameters.validate() }
+        let batchable = state.withLock { state in
+            state.root == .targets
+                && changes.allSatisfy { target, parameters in
+                    if case .netem = state.targets[target]?.leaf {
+                        return parameters.distribution == .uniform
+                    }
+                    return false
+                }
+        }
+        guard batchable else {
+            for target in changes.keys.sorted() {
+                guard let parameters = changes[target],
+                    let matches = state.withLock({ $0.targets[target]?.matches })
+                else {
+                    throw .invalidParameters("target \(target) is not shaped yet: set it first")
+                }
+                try setTargetNetem(parameters, target: target, matching: matches)
+            }
+            return
+        }
+        let targets = changes.keys.sorted()
+        let batch = targets.map { target in
+            var change = vx_netem_change()
+            change.parent = Self.targetClass(target).rawValue
+            change.handle = Self.targetNetemHandle(target).rawValue
+            if let parameters = changes[target] { change.options = parameters.kernelOptions() }
+            return change
+        }
+        try state.withLock { state throws(NetemError) in
+            try socket.withSocket { socket throws(NetemError) in
+                var failed = 0
+                let code = batch.withUnsafeBufferPointer { buffer in
+                    vx_netem_send_batch(
+                        socket,
+                        link.index,
+                        createOrReplace,
+                        buffer.baseAddress,
+                        buffer.count,
+                        &failed
+                    )
+                }
+                for (index, target) in targets.enumerated() where code >= 0 || index != failed {
+                    if let parameters = changes[target] {
+                        state.targets[target]?.leaf = .netem(parameters)
+                    }
+                }
+                try checkLibnl(code, "change netem of \(targets.count) targets on \(link.name)")
+            }
+        }
     }
 
     /// Limits the packets matching any of `matches` to `rateBytesPerSecond` with the target's HTB

@@ -147,6 +147,42 @@ struct KernelNetemTests {
     }
 
     @Test(.timeLimit(.minutes(2)))
+    func aBatchChangesSeveralTargetsInPlaceInOneRoundTrip() throws {
+        let first = try EchoServer()
+        let second = try EchoServer()
+        defer {
+            first.stop()
+            second.stop()
+        }
+        let firstClient = try EchoClient(port: first.port)
+        let secondClient = try EchoClient(port: second.port)
+        try withLoopbackShaper { shaper in
+            for (target, server) in [(UInt16(1), first), (2, second)] {
+                try shaper.setTargetNetem(
+                    NetemParameters(),
+                    target: target,
+                    matching: [.destinationPort(server.port)]
+                )
+            }
+            try shaper.setTargetsNetem([1: NetemParameters(delayMs: 30), 2: .dropEverything])
+            let netem = { (target: UInt16) in
+                try shaper.readTree().qdiscs.first {
+                    $0.handle == LinkShaper.targetNetemHandle(target)
+                }?.netem
+            }
+            #expect(try netem(1)?.delayMs == 30)
+            #expect(try netem(2)?.lossPercent == 100)
+            #expect(try firstClient.minimumRoundTripMs() >= 30)
+            #expect(try !canConnect(port: second.port, timeoutMs: 500))
+            // Back: both pass again, the connection opened before is still up.
+            try shaper.setTargetsNetem([1: NetemParameters(), 2: NetemParameters()])
+            #expect(try firstClient.minimumRoundTripMs() < 15)
+            #expect(try secondClient.minimumRoundTripMs(count: 3) < 15)
+            #expect(Set(shaper.targets.keys) == [1, 2])
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
     func everyFieldReachesTheKernel() throws {
         try withLoopbackShaper { shaper in
             try shaper.setLinkNetem(

@@ -48,6 +48,26 @@ int vx_netem_send(
     int nlmsg_flags,
     const struct vx_netem_options *options);
 
+/// One in-place netem change of a batch.
+struct vx_netem_change {
+    uint32_t parent;
+    uint32_t handle;
+    struct vx_netem_options options;
+};
+
+/// Sends `count` RTM_NEWQDISC netem requests for interface `ifindex` with `nlmsg_flags` in one
+/// sendmsg, only the last asking for an acknowledgement, and reads the kernel's answers until
+/// that one's: the kernel handles every request in order and reports each failure, so one round
+/// trip covers them all. Returns 0, or the first negative libnl error code with the index of its
+/// request in *failed_index.
+int vx_netem_send_batch(
+    struct nl_sock *sock,
+    int ifindex,
+    int nlmsg_flags,
+    const struct vx_netem_change *changes,
+    size_t count,
+    size_t *failed_index);
+
 /// Allocates a NETLINK_ROUTE socket inside a network namespace and connects it. `netns_fd` is an
 /// open /var/run/netns/NAME or /proc/PID/ns/net; -1 creates a fresh, empty namespace that lives as
 /// long as the socket. On failure returns a negative errno (setns/unshare/pthread) or a negative
