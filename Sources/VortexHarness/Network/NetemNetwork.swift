@@ -12,9 +12,10 @@
 //
 // Every target stands from `start` to `stop`, passing everything (a netem without parameters)
 // while its link has no fault, and its address never changes: applying or healing any set of
-// faults is an in-place netem change (one netlink request, no gap, queued packets kept) on the
-// targets whose parameters differ, and nothing else. From the moment `apply` returns a cut link
-// carries nothing, on connections old or new, with no rescan.
+// faults is an in-place netem change (no gap, queued packets kept) on the
+// targets whose parameters differ, all of a shaper's in one netlink round trip, and nothing else.
+// From the moment `apply` returns a cut link carries nothing, on connections old or new, with no
+// rescan.
 
 import Netem
 import Synchronization
@@ -207,10 +208,20 @@ final class NetemNetwork: NetworkBackend, Sendable {
         replacing current: inout Plan
     ) throws(NetemError) {
         guard plan != current else { return }
+        var changes: [UInt16: NetemParameters] = [:]
         for target in plan.keys.sorted() {
             guard let entry = plan[target], current[target] != entry else { continue }
-            try shaper.setTargetNetem(entry.parameters, target: target, matching: entry.matches)
-            current[target] = entry
+            if current[target]?.matches == entry.matches {
+                changes[target] = entry.parameters
+            } else {
+                try shaper.setTargetNetem(entry.parameters, target: target, matching: entry.matches)
+                current[target] = entry
+            }
+        }
+        // Every change of a standing target in one round trip.
+        if !changes.isEmpty {
+            try shaper.setTargetsNetem(changes)
+            for (target, parameters) in changes { current[target]?.parameters = parameters }
         }
         for target in current.keys.sorted() where plan[target] == nil {
             try shaper.removeTarget(target)
