@@ -170,6 +170,18 @@ final class RunTrace: Sendable {
         }
     }
 
+    /// Marks a reset of every connection of `replica` that took effect at `instant` (a
+    /// zero-length event on the network track: it has no duration).
+    func connectionsReset(replica: Int, at instant: ContinuousClock.Instant) {
+        writer.complete(
+            "reset",
+            pid: Self.networkPid,
+            start: instant,
+            end: instant,
+            args: ["replica": .int(replica)]
+        )
+    }
+
     /// Records a finished request.
     func request(_ record: ProgressRecord) {
         writer.complete(

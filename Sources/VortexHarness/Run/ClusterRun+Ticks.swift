@@ -169,6 +169,9 @@ extension ClusterRun {
         if before.network != after.network {
             trace.network(after.network, at: instant)
         }
+        if case .reset(let replica) = decision {
+            trace.connectionsReset(replica: replica, at: instant)
+        }
     }
 
     private func showProgressLine(elapsed: Duration, cluster: ObservedCluster) {
