@@ -199,7 +199,7 @@ private actor RecordingControl: ReplicaControl, NetworkBackend {
         let proxy = FaultBackendKind.proxy.capabilities
         #expect(
             proxy.unsupportedKinds(among: FaultWeights.defaults(for: .netem))
-                == [.loss, .linkLoss, .duplicate, .reorder]
+                == [.loss, .linkLoss, .reorder]
         )
         #expect(proxy.unsupportedKinds(among: FaultWeights.defaults(for: .proxy)).isEmpty)
         #expect(FaultBackendKind.netem.capabilities.supports(.loss))

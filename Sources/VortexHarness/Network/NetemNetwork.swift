@@ -6,9 +6,10 @@
 // bridge's shaper has the catch-all only, since partitions cut links between replicas alone.
 //
 // A cut link's target drops everything; a link delay or loss is netem on its target, on top of
-// the cluster-wide faults; cluster-wide delay, corruption, loss, rate, duplication and reordering
-// are netem on the catch-all targets (a link with a fault of its own adds them to its own), and a
-// clog drops everything there (connections stay open; TCP retransmits once it lifts).
+// the cluster-wide faults; cluster-wide delay, corruption, loss, rate and reordering are netem on
+// every other target, and a clog drops everything there (connections stay open; TCP retransmits
+// once it lifts). Duplication is not offered: the kernel refuses a duplicating netem beside the
+// other netems of an interface.
 //
 // Every target stands from `start` to `stop`, passing everything (a netem without parameters)
 // while its link has no fault, and its address never changes: applying or healing any set of

@@ -25,7 +25,7 @@ public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable 
             NetworkFaultCapabilities([
                 .delay, .corrupt, .loss, .isolate, .partitionHalves, .partitionBridge,
                 .partitionRing, .partitionOneWay, .partitionLink, .linkDelay, .linkLoss,
-                .bandwidth, .clog, .duplicate, .reorder,
+                .bandwidth, .clog, .reorder,
             ])
         case .none:
             NetworkFaultCapabilities([])
@@ -39,11 +39,15 @@ public enum FaultBackendKind: String, CaseIterable, Sendable, Hashable, Codable 
         case (.none, _): return "needs a network backend; use --faults proxy or --faults netem"
         case (.proxy, .loss), (.proxy, .linkLoss):
             return "needs --faults netem (a TCP proxy cannot lose bytes mid-stream)"
-        case (.proxy, .duplicate), (.proxy, .reorder):
+        case (.proxy, .reorder):
             return "needs --faults netem (a TCP proxy forwards a byte stream: it has no packets "
-                + "to \(kind.rawValue))"
+                + "to reorder)"
         case (.netem, .reset):
             return "needs --faults proxy (netem shapes packets; it cannot reset a connection)"
+        case (_, .duplicate):
+            return "cannot be injected by any backend here: a TCP proxy has no packets to "
+                + "duplicate, and the kernel refuses a duplicating netem beside the other netems "
+                + "of an interface (every link has one); leave its weight at 0"
         default: return "cannot be injected by --faults \(rawValue)"
         }
     }

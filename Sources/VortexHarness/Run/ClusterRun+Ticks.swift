@@ -49,7 +49,10 @@ extension ClusterRun {
         )
         var startedAt = Array(repeating: clock.elapsed(), count: replicaCount)
         do {
-            let cluster = try await rootSupervisor().supervisor(at: [ReplicaGroup.supervisorID])
+            // Two statements: chained (`try await rootSupervisor().supervisor(…)`) the Swift
+            // 6.3.1 optimizer crashes splitting this coroutine (signal 11 in CoroSplit).
+            let root = try rootSupervisor()
+            let cluster = try await root.supervisor(at: [ReplicaGroup.supervisorID])
             replicas.attach(cluster)
         } catch {
             fail(.internalError, "the cluster supervisor is not reachable: \(error)")
