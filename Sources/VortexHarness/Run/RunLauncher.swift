@@ -2,8 +2,8 @@
 // chosen seed and output directory in the environment and re-executes vortex inside new
 // user+pid+net+mount namespaces (ProcessControl.Namespaces), as the original: fixed ports never
 // collide and nothing outlives the run. Inside, it creates the output directory, checks the
-// network backend, runs the cluster to a verdict, writes summary.json, prints the verdict line,
-// and removes the output directory after a pass unless asked to keep it.
+// network backend, runs the cluster to a verdict, writes summary.json and report.html, prints the
+// verdict line, and removes the output directory after a pass unless asked to keep it.
 
 import Foundation
 import ProcessControl
@@ -128,6 +128,16 @@ public enum RunLauncher {
         let outcome = result.outcome
         log.log(outcome == .pass ? .info : .error, "vortex", "done: \(outcome) (\(result.message))")
         let removeOutput = outcome == .pass && !configuration.keepOutput
+        if !removeOutput,
+            let problem = RunReportWriter.write(
+                summary: summary,
+                run: run,
+                clock: clock,
+                elapsed: elapsed
+            )
+        {
+            log.log(.warning, "vortex", problem)
+        }
         if removeOutput {
             try? FileManager.default.removeItem(atPath: output)
         }

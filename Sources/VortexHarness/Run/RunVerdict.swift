@@ -8,6 +8,8 @@ final class RunVerdict: Sendable {
     private struct State {
         var failure: (reason: RunOutcome, message: String)?
         var passed = false
+        /// When the failure (or interruption) was recorded, for report.html's marker.
+        var failedAt: ContinuousClock.Instant?
     }
     private let state = Mutex(State())
 
@@ -18,6 +20,7 @@ final class RunVerdict: Sendable {
         return state.withLock { state in
             guard state.failure == nil else { return false }
             state.failure = (reason, message)
+            state.failedAt = .now
             return true
         }
     }
@@ -29,6 +32,7 @@ final class RunVerdict: Sendable {
         state.withLock { state in
             guard state.failure == nil && !state.passed else { return false }
             state.failure = (.interrupted, message)
+            state.failedAt = .now
             return true
         }
     }
@@ -43,6 +47,9 @@ final class RunVerdict: Sendable {
 
     /// Whether the run is over (passed or failed).
     var isDecided: Bool { state.withLock { $0.failure != nil || $0.passed } }
+
+    /// When the deciding failure or interruption was recorded (nil after a pass).
+    var failedAt: ContinuousClock.Instant? { state.withLock { $0.failedAt } }
 
     /// The final reason and message.
     var outcome: (reason: RunOutcome, message: String) {
