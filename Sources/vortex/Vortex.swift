@@ -16,7 +16,8 @@ struct Vortex: AsyncParsableCommand {
             """,
         version: VortexVersion.current,
         subcommands: [
-            RunCommand.self, TargetsCommand.self, ProxyCommand.self, NetemCheckCommand.self,
+            RunCommand.self, SweepCommand.self, TargetsCommand.self, ProxyCommand.self,
+            NetemCheckCommand.self,
         ]
     )
 
