@@ -79,6 +79,25 @@ struct SweepTests {
         }
     }
 
+    @Test func runCheckOnlyValidatesAndStartsNothing() throws {
+        let output = HarnessCLI.newOutputDirectory()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let good = try HarnessCLI.run([
+            "run", "--check-only", "--target", "etcd", "--replica-count", "3", "--seed", "8",
+            "--output", output,
+        ])
+        #expect(good.status == 0, "\(good.standardError)")
+        #expect(
+            good.standardOutput
+                == "vortex: ok: target=etcd faults=proxy replicas=3 seed=8 output=\(output) "
+                + "(nothing started)\n"
+        )
+        #expect(!FileManager.default.fileExists(atPath: output))
+        let bad = try HarnessCLI.run(["run", "--check-only", "--replica-count", "0"])
+        #expect(bad.status == 2)
+        #expect(bad.standardError.hasPrefix("vortex: --replica-count '0' is out of range"))
+    }
+
     @Test func sixSeedsWithOnePlantedFailure() throws {
         let output = HarnessCLI.newOutputDirectory()
         defer { try? FileManager.default.removeItem(atPath: output) }
