@@ -131,7 +131,7 @@ struct ReportBrowserTests {
         let outcome = try HarnessCLI.run([
             "run", "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--faults", "none",
             "--test-duration", "60s", "--liveness-window", "2s", "--seed", "11", "--output", output,
-            "--driver-command", HarnessCLI.fixtures + "/harness-driver.py silent",
+            "--driver-command", HarnessCLI.fixtures + "/sweep-driver.py silent",
         ])
         #expect(outcome.status == 17, "\(outcome.standardError)")
         let dom = try HeadlessChromium.open(

@@ -157,7 +157,7 @@ struct SweepTests {
             "sweep", "--seeds", "1-6", "--jobs", "2", "--output", output,
             "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--replica-count", "3",
             "--test-duration", "5m",
-            "--driver-command", HarnessCLI.fixtures + "/harness-driver.py silent",
+            "--driver-command", HarnessCLI.fixtures + "/sweep-driver.py silent",
         ]
         let console = Pipe()
         process.standardOutput = console

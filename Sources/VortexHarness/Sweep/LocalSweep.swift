@@ -111,9 +111,14 @@ final class LocalSweep: Sendable {
         let termination = await child.wait()
         state.withLock { _ = $0.running.removeValue(forKey: seed) }
         guard let record = session.current[seed: seed] else { return nil }
+        let ending: SweepRunCollector.ProcessEnding =
+            switch termination {
+            case .exited(let status): .exited(status)
+            case .signaled(let signal, _): .killed("\(signal)")
+            }
         return SweepRunCollector.collect(
             seed: seed,
-            exitStatus: termination.shellStatus,
+            ending: ending,
             configuration: configuration,
             record: record
         )

@@ -13,6 +13,8 @@ import Synchronization
 final class SlurmSweep: Sendable {
     /// Time between two looks at the queue.
     static let pollInterval = Duration.seconds(1)
+    /// Failed looks at the queue in a row after which the sweep stops waiting (about 5 min).
+    static let unreachableLooksMax = 300
     private let session: SweepSession
     private let signalsReceived = Atomic<Int>(0)
 
@@ -74,10 +76,29 @@ final class SlurmSweep: Sendable {
     /// Polls squeue until the job has no task left; collects tasks as they leave.
     private func waitForQueue(job: String) async {
         var seen: Set<UInt64> = []
+        var failedLooks = 0
         // Bounded by the job's life: squeue lists fewer tasks as they end, and a job it no
-        // longer knows ends the loop.
+        // longer knows ends the loop; so do `unreachableLooksMax` failed looks in a row.
         while true {
-            guard let queued = await queuedTasks(job: job) else { return }
+            let queued: [UInt64: String]
+            switch await queuedTasks(job: job) {
+            case .gone:
+                return
+            case .unknown(let why):
+                failedLooks += 1
+                if failedLooks >= Self.unreachableLooksMax {
+                    session.console.line(
+                        "vortex sweep: squeue has not answered for \(failedLooks) looks (\(why)); "
+                            + "collecting what job \(job) wrote so far"
+                    )
+                    return
+                }
+                try? await Task.sleep(for: Self.pollInterval)
+                continue
+            case .tasks(let tasks):
+                failedLooks = 0
+                queued = tasks
+            }
             let first = configuration.seeds.first
             let running = Set(queued.filter { $0.value == "RUNNING" }.keys.map { first + $0 })
             let waiting = Set(queued.keys.map { first + $0 })
@@ -97,14 +118,28 @@ final class SlurmSweep: Sendable {
         }
     }
 
-    /// The job's tasks still queued or running, by array index, with their state; nil when
-    /// squeue no longer knows the job.
-    private func queuedTasks(job: String) async -> [UInt64: String]? {
+    /// What squeue says about the job.
+    private enum QueueLook {
+        /// The job's tasks still queued or running, by array index, with their state.
+        case tasks([UInt64: String])
+        /// squeue no longer knows the job (purged after it ended).
+        case gone
+        /// squeue did not answer.
+        case unknown(String)
+    }
+
+    private func queuedTasks(job: String) async -> QueueLook {
         let command = Command("squeue", arguments: ["-h", "-r", "-j", job, "-o", "%K %T"])
-        guard let result = try? await command.run(timeout: .seconds(30)) else { return [:] }
+        let result: CommandResult
+        do {
+            result = try await command.run(timeout: .seconds(30))
+        } catch {
+            return .unknown("\(error)")
+        }
         guard result.termination.isSuccess else {
             // squeue exits 1 with "Invalid job id" once the job has been purged.
-            return result.standardError.text.contains("Invalid job id") ? nil : [:]
+            let text = result.standardError.text
+            return text.contains("Invalid job id") ? .gone : .unknown(text)
         }
         var tasks: [UInt64: String] = [:]
         for line in result.standardOutput.text.split(whereSeparator: \.isNewline) {
@@ -112,7 +147,7 @@ final class SlurmSweep: Sendable {
             guard fields.count == 2, let index = UInt64(fields[0]) else { continue }
             tasks[index] = String(fields[1])
         }
-        return tasks
+        return .tasks(tasks)
     }
 
     private func hasOutput(_ seed: UInt64) -> Bool {
@@ -128,7 +163,7 @@ final class SlurmSweep: Sendable {
         session.finished(
             SweepRunCollector.collect(
                 seed: seed,
-                exitStatus: nil,
+                ending: .unknown,
                 configuration: configuration,
                 record: record
             )

@@ -22,7 +22,9 @@ public enum SweepText {
         let bar =
             String(repeating: "#", count: filled) + String(repeating: ".", count: barWidth - filled)
         var line = "sweep [\(bar)] \(done)/\(total) done · \(failing) failing · \(running) running"
-        if done > 0 && done < total {
+        if done == 0 {
+            line += " · \(clock(elapsedSeconds)) so far"
+        } else if done < total {
             let remaining = elapsedSeconds / Double(done) * Double(total - done)
             line += " · ETA \(clock(remaining))"
         } else if done == total {

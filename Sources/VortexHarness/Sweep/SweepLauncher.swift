@@ -33,6 +33,8 @@ public enum SweepLauncher {
                 + "\(configuration.jobs) at once, \(configuration.engine.name)) into "
                 + configuration.outputDirectory
         )
+        let ticker = Task { await session.tickProgress() }
+        defer { ticker.cancel() }
         switch configuration.engine {
         case .local:
             return await LocalSweep(session: session).run(signals: signals).code
@@ -77,7 +79,7 @@ public enum SweepLauncher {
             session.finished(
                 SweepRunCollector.collect(
                     seed: seed,
-                    exitStatus: nil,
+                    ending: .unknown,
                     configuration: configuration,
                     record: record
                 )

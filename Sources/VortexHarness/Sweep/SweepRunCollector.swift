@@ -11,11 +11,20 @@ public enum SweepRunCollector {
     /// What a pass keeps of its directory.
     static let keptAfterPass: Set<String> = [RunReportWriter.fileName, "summary.json"]
 
-    /// The record of `seed` once its run has ended with `exitStatus` (nil when unknown, e.g. a
-    /// Slurm task collected afterwards).
+    /// How a run's process ended, as far as the sweep saw it.
+    public enum ProcessEnding: Sendable, Hashable {
+        /// It exited with this status.
+        case exited(Int32)
+        /// A signal ended it (named, e.g. `SIGKILL`): it wrote no verdict of its own.
+        case killed(String)
+        /// Not seen (a Slurm task, or runs another scheduler made).
+        case unknown
+    }
+
+    /// The record of `seed` once its run has ended as `ending`.
     public static func collect(
         seed: UInt64,
-        exitStatus: Int32?,
+        ending: ProcessEnding,
         configuration: SweepConfiguration,
         record: SweepRunRecord
     ) -> SweepRunRecord {
@@ -28,13 +37,23 @@ public enum SweepRunCollector {
             let data = FileManager.default.contents(atPath: "\(directory)/summary.json"),
             let summary = try? JSONDecoder().decode(RunSummary.self, from: data)
         else {
-            let outcome = exitStatus.flatMap { RunOutcome(rawValue: $0) }
-            record.exitCode = exitStatus
-            record.verdict = outcome?.verdict.rawValue ?? RunOutcome.Verdict.fail.rawValue
-            record.reason = outcome?.description ?? exitStatus.map { "exit-\($0)" } ?? "no-summary"
-            record.message =
-                lastLine(of: console).map { "no summary.json; the run said: \($0)" }
-                ?? "no summary.json and no output (\(exitStatus.map { "exit \($0)" } ?? "never ran"))"
+            let said = lastLine(of: console).map { "; the run said: \($0)" } ?? ""
+            switch ending {
+            case .exited(let status):
+                let outcome = RunOutcome(rawValue: status)
+                record.exitCode = status
+                record.verdict = outcome?.verdict.rawValue ?? RunOutcome.Verdict.fail.rawValue
+                record.reason = outcome?.description ?? "exit-\(status)"
+                record.message = "exited with status \(status) without a summary.json\(said)"
+            case .killed(let signal):
+                record.verdict = RunOutcome.Verdict.indeterminate.rawValue
+                record.reason = "killed"
+                record.message = "killed by \(signal) before it wrote a summary.json\(said)"
+            case .unknown:
+                record.verdict = RunOutcome.Verdict.fail.rawValue
+                record.reason = "no-summary"
+                record.message = "no summary.json\(said)"
+            }
             let exists = FileManager.default.fileExists(atPath: directory)
             record.output = exists ? relative : nil
             record.kept = exists ? "all" : "none"

@@ -31,6 +31,7 @@ final class SweepSession: Sendable {
     let console: SweepConsole
     private let startedAt: ContinuousClock.Instant
     private let document: Mutex<SweepDocument>
+    private let isFinished = Atomic<Bool>(false)
 
     /// Creates the sweep's directory and writes the first sweep.json (every seed not started);
     /// `collecting` names the engine `collected` (runs another scheduler made).
@@ -85,8 +86,9 @@ final class SweepSession: Sendable {
         showProgress()
     }
 
-    /// Redraws the progress bar.
+    /// Redraws the progress bar (until the sweep has finished).
     func showProgress() {
+        guard !isFinished.load(ordering: .acquiring) else { return }
         let document = current
         let done = document.runs.filter { $0.status == .finished }.count
         let failing = document.counts.fail + document.counts.indeterminate
@@ -104,6 +106,7 @@ final class SweepSession: Sendable {
 
     /// Ends the sweep: the final sweep.json and index.html, the table; returns the exit code.
     func finish(interrupted: Bool) -> SweepOutcome {
+        isFinished.store(true, ordering: .releasing)
         let final = document.withLock { document in
             document.state = interrupted ? .interrupted : .complete
             document.elapsedSeconds = elapsedSeconds
@@ -120,6 +123,16 @@ final class SweepSession: Sendable {
     }
 
     /// Writes sweep.json; under the lock, so concurrent saves land in order.
+    /// Redraws the progress bar every second (its ETA and times move between events) until
+    /// the task is cancelled.
+    func tickProgress() async {
+        // Ends when the task is cancelled: each sleep then returns at once.
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            showProgress()
+        }
+    }
+
     private func save() throws {
         let elapsed = elapsedSeconds
         try document.withLock { document in
