@@ -10,7 +10,7 @@ import VortexHarness
 struct SweepCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep",
-        abstract: "Run many seeds, here or through Slurm, and collect their verdicts and reports.",
+        abstract: "Run many seeds, here or through Slurm, and collect their reports.",
         usage: """
             vortex sweep --seeds <low-high> [--jobs <n>] [--output <dir>]
                          [--slurm [--partition <p>]] [<vortex run flags>...]

@@ -233,5 +233,11 @@ func occurrences(of needle: String, in text: String) -> Int {
             seed: 9
         )
         #expect(line == "vortex run --seed 9 --target 'my target.toml' --keep-output")
+        let absolute = ReproduceCommand.line(
+            commandLine: ["vortex", "run", "--target=t.toml", "--seed=3"],
+            seed: 3,
+            target: "/home/me/t.toml"
+        )
+        #expect(absolute == "vortex run --seed 3 --target=/home/me/t.toml")
     }
 }

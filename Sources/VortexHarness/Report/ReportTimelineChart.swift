@@ -10,7 +10,8 @@ enum ReportTimelineChart {
     static let laneGap = 6.0
     static let rowHeight = 14.0
     static let rowGap = 4.0
-    static let top = 10.0
+    /// Room above the lanes for the failure's label.
+    static let top = 20.0
 
     /// The SVG of the timeline.
     static func svg(_ report: RunReport) -> String {
@@ -57,7 +58,7 @@ enum ReportTimelineChart {
             let failureX = ReportDrawing.x(failure.timeUs, endUs: endUs)
             let anchor = failureX > ReportDrawing.width * 0.7 ? "end" : "start"
             let offset = anchor == "end" ? -4.0 : 4.0
-            svg += "<text class=\"failure-label\" x=\"\(number(failureX + offset))\" y=\"8\" "
+            svg += "<text class=\"failure-label\" x=\"\(number(failureX + offset))\" y=\"13\" "
             svg += "text-anchor=\"\(anchor)\">✕ \(ReportDrawing.escape(failure.reason))</text>"
         }
         return svg + "</svg>"

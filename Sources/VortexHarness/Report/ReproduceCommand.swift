@@ -1,5 +1,6 @@
-// The command that runs a recorded run again: its own command line with the seed pinned and the
-// per-run places (`--output`, `--log`) and `--check-only` left out, quoted for a POSIX shell.
+// The command that runs a recorded run again: its own command line with the seed pinned, the
+// target file's path made absolute, and the per-run places (`--output`, `--log`) and
+// `--check-only` left out, quoted for a POSIX shell.
 // report.html shows it under the verdict and `vortex sweep` prints it for each failing seed.
 
 import Foundation
@@ -12,8 +13,9 @@ public enum ReproduceCommand {
     private static let droppedAlone: Set<String> = ["--check-only"]
 
     /// `vortex run --seed <seed> <the other arguments>` from `commandLine` (argv, the
-    /// executable first).
-    public static func line(commandLine: [String], seed: UInt64) -> String {
+    /// executable first); `target`, when given, replaces the value of `--target` (summary.json's
+    /// absolute path of a target file, so the command works from any directory).
+    public static func line(commandLine: [String], seed: UInt64, target: String? = nil) -> String {
         var arguments = Array(commandLine.dropFirst())
         if arguments.first == "run" { arguments.removeFirst() }
         var kept: [String] = []
@@ -29,6 +31,16 @@ public enum ReproduceCommand {
             if droppedWithValue.contains(name) && argument.contains("=")
                 || droppedAlone.contains(argument)
             {
+                index += 1
+                continue
+            }
+            if let target, argument == "--target", index + 1 < arguments.count {
+                kept += [argument, target]
+                index += 2
+                continue
+            }
+            if let target, name == "--target", argument.contains("=") {
+                kept.append("--target=\(target)")
                 index += 1
                 continue
             }

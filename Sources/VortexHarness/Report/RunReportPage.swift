@@ -84,7 +84,8 @@ public enum RunReportPage {
         html += "</dl>"
         let reproduce = ReproduceCommand.line(
             commandLine: configuration.commandLine,
-            seed: summary.seed
+            seed: summary.seed,
+            target: configuration.target
         )
         html +=
             "<p class=\"reproduce\">Reproduce: <code id=\"reproduce\">\(escape(reproduce))</code></p>"

@@ -62,7 +62,8 @@ public enum SweepRunCollector {
         record.verdict = summary.verdict
         record.reproduce = ReproduceCommand.line(
             commandLine: summary.configuration.commandLine,
-            seed: summary.seed
+            seed: summary.seed,
+            target: summary.configuration.target
         )
         record.reason = summary.reason
         record.exitCode = summary.exitCode
