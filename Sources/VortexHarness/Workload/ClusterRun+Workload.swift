@@ -34,7 +34,8 @@ extension ClusterRun {
         let workload = WorkloadRunner(
             seed: workloadSeed,
             configuration: WorkloadConfiguration(
-                maximumEventsPerRequest: target.maxEventsPerRequest
+                maximumEventsPerRequest: target.maxEventsPerRequest,
+                sparseCreates: configuration.sparseCreates
             ),
             driver: handle,
             requestTimeout: requestTimeout
