@@ -35,7 +35,8 @@ extension ClusterRun {
         let workload = WorkloadRunner(
             seed: seeds.workload,
             configuration: WorkloadConfiguration(
-                maximumEventsPerRequest: target.maxEventsPerRequest
+                maximumEventsPerRequest: target.maxEventsPerRequest,
+                sparseCreates: configuration.sparseCreates
             ),
             driver: handle,
             requestTimeout: requestTimeout
