@@ -4,7 +4,7 @@
 import Linearizability
 
 struct HistoryBuilder {
-    private(set) var operations: [Operation] = []
+    private(set) var operations: [RegisterOperation] = []
 
     /// Adds an operation; `complete` nil means no completion (unknown outcome).
     @discardableResult
@@ -19,7 +19,7 @@ struct HistoryBuilder {
     ) -> Int {
         let id = operations.count
         operations.append(
-            Operation(
+            RegisterOperation(
                 id: id,
                 process: process,
                 key: key,

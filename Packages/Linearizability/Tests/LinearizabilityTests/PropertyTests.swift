@@ -111,7 +111,7 @@ import Testing
             for (offset, (call, read)) in suffix.enumerated() {
                 let startUs = endUs + 10 + Int64(offset) * 20
                 operations.append(
-                    Operation(
+                    RegisterOperation(
                         id: operations.count,
                         process: offset,
                         key: key,

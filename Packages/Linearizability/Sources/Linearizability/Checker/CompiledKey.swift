@@ -36,7 +36,7 @@ struct CompiledOperation {
 
 /// One key's operations and their entry list, as the search consumes them.
 struct CompiledKey {
-    /// The operations the search orders; `sourceIDs[i]` is `operations[i]`'s `Operation.id`.
+    /// The operations the search orders; `sourceIDs[i]` is `operations[i]`'s `RegisterOperation.id`.
     var operations: [CompiledOperation] = []
     var sourceIDs: [Int] = []
     /// How many of `operations` have a known outcome (all of them must be linearized).
@@ -54,7 +54,7 @@ struct CompiledKey {
     static let returnNode: Int32 = -2
 
     /// Compiles `source` (operations of one key, any order).
-    init(_ source: [Operation]) {
+    init(_ source: [RegisterOperation]) {
         precondition(
             source.allSatisfy { $0.key == source.first?.key },
             "a register history is checked one key at a time"
@@ -76,7 +76,7 @@ struct CompiledKey {
     }
 
     private static func compile(
-        _ operation: Operation,
+        _ operation: RegisterOperation,
         id: (Int) -> Int32
     ) -> CompiledOperation? {
         let unknown = operation.outcome == .unknown
@@ -114,7 +114,7 @@ struct CompiledKey {
 
     /// Sorts the call and return entries by time (calls before returns at equal times, so
     /// operations that touch are taken as concurrent) and links them after the head.
-    private mutating func buildEntries(_ source: [Operation]) {
+    private mutating func buildEntries(_ source: [RegisterOperation]) {
         let byID = Dictionary(uniqueKeysWithValues: source.map { ($0.id, $0) })
         // (time, 0 call / 1 return, operation index)
         var entries: [(timeUs: Int64, isReturn: Int, operation: Int)] = []

@@ -17,7 +17,7 @@ public struct LinearizabilityChecker: Sendable {
 
     /// Checks every key of `history`.
     public func check(_ history: History) -> HistoryCheck {
-        var byKey: [Int: [Operation]] = [:]
+        var byKey: [Int: [RegisterOperation]] = [:]
         for operation in history.operations {
             byKey[operation.key, default: []].append(operation)
         }
@@ -29,7 +29,7 @@ public struct LinearizabilityChecker: Sendable {
     }
 
     /// Checks one key's operations (those of other keys are ignored).
-    public func check(key: Int, operations: [Operation]) -> KeyCheck {
+    public func check(key: Int, operations: [RegisterOperation]) -> KeyCheck {
         let own = operations.filter { $0.key == key }
         let compiled = CompiledKey(own)
         var search = LinearizationSearch(compiled, limits: limits)
@@ -66,7 +66,7 @@ public struct LinearizabilityChecker: Sendable {
     }
 
     /// Only the verdict on operations of one key (a precondition), without explanation.
-    public func verdict(of operations: [Operation]) -> Verdict {
+    public func verdict(of operations: [RegisterOperation]) -> Verdict {
         var search = LinearizationSearch(CompiledKey(operations), limits: limits)
         switch search.run() {
         case .linearizable: return .linearizable

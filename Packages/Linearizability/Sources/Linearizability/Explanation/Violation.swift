@@ -2,7 +2,7 @@
 // built, which operation could not follow it, and a small set of operations that alone cannot
 // be ordered.
 
-/// Why a key is not linearizable. Operations are named by `Operation.id`.
+/// Why a key is not linearizable. Operations are named by `RegisterOperation.id`.
 public struct Violation: Sendable, Hashable {
     /// The key.
     public var key: Int

@@ -14,7 +14,7 @@ struct ViolationMinimizer {
     static let maximumTrials = 2_000
 
     /// Fills `violation.minimal` from `operations` (the key's operations).
-    func minimize(_ violation: inout Violation, operations: [Operation]) {
+    func minimize(_ violation: inout Violation, operations: [RegisterOperation]) {
         let trialLimits = CheckLimits(
             maximumExploredStates: min(limits.maximumExploredStates, Self.statesPerTrial),
             deadline: limits.deadline
@@ -23,11 +23,17 @@ struct ViolationMinimizer {
         let closure = WriterClosure(relevant)
         var kept = relevant
         var trials = 0
-        func violates(_ candidate: [Operation]) -> Bool {
+        var trialGaveUp = false
+        func violates(_ candidate: [RegisterOperation]) -> Bool {
             trials += 1
             var search = LinearizationSearch(CompiledKey(candidate), limits: trialLimits)
-            if case .violation = search.run() { return true }
-            return false
+            switch search.run() {
+            case .violation: return true
+            case .linearizable: return false
+            case .exhausted:
+                trialGaveUp = true
+                return false
+            }
         }
 
         // The shortest prefix (in invocation order) that still violates: a bisection, as the
@@ -69,7 +75,7 @@ struct ViolationMinimizer {
                 continue
             }
             if !changed {
-                complete = true
+                complete = !trialGaveUp
                 break
             }
         }
@@ -78,7 +84,7 @@ struct ViolationMinimizer {
     }
 
     /// Failed operations and reads of unknown outcome constrain nothing.
-    static func constrains(_ operation: Operation) -> Bool {
+    static func constrains(_ operation: RegisterOperation) -> Bool {
         switch (operation.call, operation.outcome) {
         case (_, .failed), (.read, .unknown): return false
         default: return true
@@ -88,7 +94,7 @@ struct ViolationMinimizer {
     /// The value an operation needs to find in the register to act as recorded: an ok read's
     /// result, a cas's expected value (an ok cas; and a cas of unknown outcome, which may have
     /// taken effect), if any.
-    static func neededValue(_ operation: Operation) -> Int? {
+    static func neededValue(_ operation: RegisterOperation) -> Int? {
         switch (operation.call, operation.outcome, operation.observed) {
         case (_, .failed, _): return nil
         case (.read, .ok, .integer(let value)?): return value
@@ -98,7 +104,7 @@ struct ViolationMinimizer {
     }
 
     /// The value an operation may set, if any.
-    static func writtenValue(_ operation: Operation) -> Int? {
+    static func writtenValue(_ operation: RegisterOperation) -> Int? {
         switch operation.call {
         case .read: return nil
         case .write(let value): return value

@@ -23,8 +23,8 @@ struct WriterClosure {
     /// Per operation id that found a value: the value.
     private let neededValue: [Int: Int]
 
-    init(_ operations: [Operation]) {
-        var writers: [Int: [Operation]] = [:]
+    init(_ operations: [RegisterOperation]) {
+        var writers: [Int: [RegisterOperation]] = [:]
         var needed: [Int: Int] = [:]
         for operation in operations {
             if let value = ViolationMinimizer.writtenValue(operation) {
@@ -50,7 +50,7 @@ struct WriterClosure {
     }
 
     /// Whether `subset` keeps every writer its operations need.
-    func holds(for subset: [Operation]) -> Bool {
+    func holds(for subset: [RegisterOperation]) -> Bool {
         let ids = Set(subset.map(\.id))
         let horizonUs = Self.horizon(of: subset)
         var leadingKept: [Int: Int] = [:]
@@ -74,7 +74,7 @@ struct WriterClosure {
     /// `subset` without `dropped` and without every operation that, transitively, needs one of
     /// them as a writer: the result keeps the rule if `subset` did. (Dropping one operation at a
     /// time would be stuck on cycles: a cas 1→2 and a cas 2→1 can each need the other.)
-    func removing(_ dropped: Set<Int>, from subset: [Operation]) -> [Operation] {
+    func removing(_ dropped: Set<Int>, from subset: [RegisterOperation]) -> [RegisterOperation] {
         var removed = dropped
         // The horizon only shrinks as operations go, and requirements with it: computing it once
         // may remove more than needed, never less.
@@ -102,13 +102,13 @@ struct WriterClosure {
     }
 
     /// The latest completion among `subset`'s operations of known outcome.
-    private static func horizon(of subset: [Operation]) -> Int64 {
+    private static func horizon(of subset: [RegisterOperation]) -> Int64 {
         subset.compactMap { $0.outcome == .unknown ? nil : $0.completeTimeUs }.max() ?? .min
     }
 
     /// The value `operation` found and how many of that value's first writers it needs.
     private func requirement(
-        of operation: Operation,
+        of operation: RegisterOperation,
         horizonUs: Int64
     ) -> (value: Int, count: Int)? {
         guard let value = neededValue[operation.id], let times = writerTimesUs[value] else {

@@ -41,7 +41,7 @@ extension History {
         }.map(\.event)
     }
 
-    private func invocationEvent(of operation: Operation) -> HistoryEvent {
+    private func invocationEvent(of operation: RegisterOperation) -> HistoryEvent {
         let function: RegisterFunction
         let argument: EventValue?
         switch operation.call {

@@ -6,7 +6,7 @@
 /// The operations of a history, in invocation order, over any number of independent keys.
 public struct History: Sendable, Hashable {
     /// Every operation, failed and unknown ones included; `operations[i].id == i`.
-    public private(set) var operations: [Operation]
+    public private(set) var operations: [RegisterOperation]
     /// Where it was read from, for messages.
     public var source: String
 
@@ -23,7 +23,7 @@ public struct History: Sendable, Hashable {
 
     /// A history made of operations built elsewhere (tests, simulations); ids are reassigned in
     /// order.
-    public init(operations: [Operation], source: String) {
+    public init(operations: [RegisterOperation], source: String) {
         self.source = source
         self.operations = operations.enumerated().map { index, operation in
             var renumbered = operation
@@ -38,7 +38,7 @@ public struct History: Sendable, Hashable {
     }
 
     /// The operations on `key`, in invocation order.
-    public func operations(onKey key: Int) -> [Operation] {
+    public func operations(onKey key: Int) -> [RegisterOperation] {
         operations.filter { $0.key == key }
     }
 
@@ -51,7 +51,7 @@ public struct History: Sendable, Hashable {
 /// Pairs invocations with completions, one open operation per process at most.
 private struct EventPairing {
     let source: String
-    var operations: [Operation] = []
+    var operations: [RegisterOperation] = []
     /// Process → index in `operations` of its open operation.
     var open: [Int: Int] = [:]
     /// Index in `operations` → the line of its invocation, for messages.
@@ -99,7 +99,7 @@ private struct EventPairing {
         }
         open[event.process] = operations.count
         operations.append(
-            Operation(
+            RegisterOperation(
                 id: operations.count,
                 process: event.process,
                 key: event.key,
@@ -165,7 +165,7 @@ private struct EventPairing {
         operations[index] = operation
     }
 
-    func finish() throws(HistoryError) -> [Operation] {
+    func finish() throws(HistoryError) -> [RegisterOperation] {
         guard !operations.isEmpty else {
             throw HistoryError(source: source, line: nil, reason: "no operations in the history")
         }

@@ -22,7 +22,7 @@ public enum AnomalyPage {
             <span class="swatch unknown"></span>unknown outcome (runs to the right edge)</p>
 
             """
-        var byKey: [Int: [Operation]] = [:]
+        var byKey: [Int: [RegisterOperation]] = [:]
         for operation in history.operations {
             byKey[operation.key, default: []].append(operation)
         }
@@ -37,7 +37,7 @@ public enum AnomalyPage {
         return page + "</body></html>\n"
     }
 
-    private static func section(_ violation: Violation, operations: [Operation]) -> String {
+    private static func section(_ violation: Violation, operations: [RegisterOperation]) -> String {
         let timeline = KeyTimeline(operations: operations)
         let minimal = Set(violation.minimal)
         let blocked = Set(violation.blocked)
@@ -85,7 +85,7 @@ public enum AnomalyPage {
         return svg
     }
 
-    private static func table(_ violation: Violation, operations: [Operation]) -> String {
+    private static func table(_ violation: Violation, operations: [RegisterOperation]) -> String {
         let byID = Dictionary(uniqueKeysWithValues: operations.map { ($0.id, $0) })
         var rows =
             "<table><tr><th>minimal set</th><th>process</th><th>invoked</th><th>completed</th><th>line</th></tr>\n"

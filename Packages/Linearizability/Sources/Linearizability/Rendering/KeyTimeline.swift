@@ -13,7 +13,7 @@ struct KeyTimeline {
     static let gutterWidth = 90
 
     struct Bar {
-        let operation: Operation
+        let operation: RegisterOperation
         let x: Int
         let width: Int
         let lane: Int
@@ -24,7 +24,7 @@ struct KeyTimeline {
     let width: Int
     let height: Int
 
-    init(operations: [Operation]) {
+    init(operations: [RegisterOperation]) {
         processes = Array(Set(operations.map(\.process))).sorted()
         let laneOf = Dictionary(uniqueKeysWithValues: processes.enumerated().map { ($1, $0) })
         var times = Set<Int64>()

@@ -46,7 +46,7 @@ public struct RegisterSimulation: Sendable {
         assignKeys(&planned, &random)
         let observed = apply(planned)
         let operations = planned.enumerated().map { index, plan in
-            Operation(
+            RegisterOperation(
                 id: index,
                 process: plan.process,
                 key: plan.key,

@@ -39,7 +39,7 @@ public enum OperationOutcome: String, Sendable, Hashable {
 }
 
 /// An invocation and its completion.
-public struct Operation: Sendable, Hashable, Identifiable {
+public struct RegisterOperation: Sendable, Hashable, Identifiable {
     /// Its index in `History.operations` (operations are in invocation order).
     public var id: Int
     /// The client process that ran it.
