@@ -65,6 +65,22 @@ import Testing
         #expect(checker.check(builder.history).verdict == .notLinearizable)
     }
 
+    @Test func identicalUnknownWritesEachTakeEffectAtMostOnce() {
+        // Two writes of 2 of unknown outcome can explain two returns of 2 after overwrites,
+        // not three.
+        var builder = HistoryBuilder()
+        builder.add(1, .write(2), 0, nil)
+        builder.add(2, .write(2), 1, nil)
+        builder.add(0, .write(3), 10, 20)
+        builder.read(0, 30, 40, 2)
+        builder.add(0, .write(3), 50, 60)
+        builder.read(0, 70, 80, 2)
+        #expect(checker.check(builder.history).verdict == .linearizable)
+        builder.add(0, .write(3), 90, 100)
+        builder.read(0, 110, 120, 2)
+        #expect(checker.check(builder.history).verdict == .notLinearizable)
+    }
+
     @Test func failedWriteHasNoEffect() {
         var builder = HistoryBuilder()
         builder.add(0, .write(1), 0, 10)

@@ -47,6 +47,7 @@ struct LinearizationSearch {
         let operationOfNode = key.operationOfNode
         let matchOfNode = key.matchOfNode
         let operations = key.operations
+        let equivalentPredecessor = key.equivalentPredecessor
 
         var bits = [UInt64](repeating: 0, count: wordCount)
         var stackNodes: [Int32] = []
@@ -77,6 +78,11 @@ struct LinearizationSearch {
                 if entry >= 0 && matchOfNode[Int(entry)] != CompiledKey.returnNode {
                     let node = Int(entry)
                     let operation = Int(operationOfNode[node])
+                    let twin = Int(equivalentPredecessor[operation])
+                    if twin >= 0 && bits[twin >> 6] & (UInt64(1) << UInt64(twin & 63)) == 0 {
+                        entry = next[node]
+                        continue
+                    }
                     let (applies, nextState) = operations[operation].step(state)
                     if applies {
                         let word = operation >> 6
