@@ -156,6 +156,8 @@ import Testing
         let check = bounded.check(history)
         #expect(check.verdict == .unknown)
         #expect(check.keys[0].unknownReason?.contains("state limit") == true)
+        let small = LinearizabilityChecker(limits: CheckLimits(maximumMemoryBytes: 4_096))
+        #expect(small.check(history).verdict == .unknown)
         let past = LinearizabilityChecker(limits: .within(.zero))
         #expect(past.check(history).verdict != .notLinearizable)
     }

@@ -61,7 +61,7 @@ struct LinearizationSearch {
         var linearizedKnown = 0
         var entry = next[0]
         var iterations = 0
-        let maximumStates = limits.maximumExploredStates
+        let maximumStates = limits.stateBound(wordCount: wordCount)
         defer { exploredStates = cache.count }
 
         return bits.withUnsafeMutableBufferPointer { bits in
@@ -92,7 +92,11 @@ struct LinearizationSearch {
                         if cache.insert(bits, state: nextState, hash: Self.mix(nextHash, nextState))
                         {
                             guard cache.count <= maximumStates else {
-                                return .exhausted(reason: "state limit of \(maximumStates) reached")
+                                return .exhausted(
+                                    reason: "state limit of \(maximumStates) reached (at most "
+                                        + "\(limits.maximumExploredStates) states and "
+                                        + "\(limits.maximumMemoryBytes >> 20) MiB)"
+                                )
                             }
                             stackNodes.append(entry)
                             stackStates.append(state)

@@ -17,6 +17,7 @@ struct ViolationMinimizer {
     func minimize(_ violation: inout Violation, operations: [RegisterOperation]) {
         let trialLimits = CheckLimits(
             maximumExploredStates: min(limits.maximumExploredStates, Self.statesPerTrial),
+            maximumMemoryBytes: limits.maximumMemoryBytes,
             deadline: limits.deadline
         )
         let relevant = operations.filter { Self.constrains($0) }
