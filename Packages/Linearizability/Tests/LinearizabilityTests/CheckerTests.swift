@@ -81,6 +81,31 @@ import Testing
         #expect(checker.check(builder.history).verdict == .notLinearizable)
     }
 
+    @Test func valueWrittenOnlyLaterIsCaughtBeforeTheSearch() throws {
+        var builder = HistoryBuilder()
+        for process in 10..<30 {  // enough unknown outcomes to make a search expensive
+            builder.add(process, .write(process % 3), Int64(process), nil)
+        }
+        let early = builder.read(0, 0, 50, 5)
+        builder.add(1, .write(5), 60, 70)
+        let check = checker.check(builder.history)
+        #expect(check.verdict == .notLinearizable)
+        #expect(check.keys[0].exploredStates == 0)
+        #expect(check.violations.first?.violation?.minimal == [early])
+        #expect(checker.verdict(of: builder.operations) == .notLinearizable)
+    }
+
+    @Test func casFromAValueDoesNotWriteItForItself() {
+        var alone = HistoryBuilder()
+        alone.add(0, .cas(from: 3, to: 3), 0, 10)
+        #expect(checker.check(alone.history).verdict == .notLinearizable)
+
+        var written = HistoryBuilder()
+        written.add(1, .write(3), 0, 5)
+        written.add(0, .cas(from: 3, to: 3), 6, 10)
+        #expect(checker.check(written.history).verdict == .linearizable)
+    }
+
     @Test func failedWriteHasNoEffect() {
         var builder = HistoryBuilder()
         builder.add(0, .write(1), 0, 10)
