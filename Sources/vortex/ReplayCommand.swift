@@ -11,7 +11,7 @@ struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Rerun a run from its output directory, replaying its faults in time.",
-        usage: "vortex replay <dir> [--output <dir>] [--schedule <faults.jsonl>] [<options>]",
+        usage: "vortex replay <dir> [--output <dir>] [--schedule <file>] [<options>]",
         discussion: """
             Same configuration and seed as the run in <dir>, but the fault decisions of \
             <dir>/faults.jsonl are carried out at their recorded times (a decision impossible \
@@ -20,21 +20,39 @@ struct ReplayCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The output directory of a vortex run (summary.json and faults.jsonl).")
+    @Argument(
+        help: ArgumentHelp(
+            "The output directory of a vortex run (summary.json and faults.jsonl).",
+            valueName: "dir"
+        )
+    )
     var directory: String
 
-    @Option(help: "Output directory (new or empty); a new one under $TMPDIR by default.")
+    @Option(
+        help: ArgumentHelp(
+            "Output directory (new or empty); a new one under $TMPDIR by default.",
+            valueName: "dir"
+        )
+    )
     var output: String?
 
     @Option(
-        help: """
+        help: ArgumentHelp(
+            """
             Carry out this faults.jsonl instead of <dir>'s (times on <dir>'s clock, as written \
             by vortex shrink).
-            """
+            """,
+            valueName: "file"
+        )
     )
     var schedule: String?
 
-    @Option(help: "Run this long instead of the original's duration, e.g. 12s.")
+    @Option(
+        help: ArgumentHelp(
+            "Run this long instead of the original's duration, e.g. 12s.",
+            valueName: "duration"
+        )
+    )
     var testDuration: String?
 
     @Flag(help: "Keep the output directory after a pass (it is always kept after a failure).")

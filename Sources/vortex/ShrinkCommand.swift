@@ -12,7 +12,7 @@ import VortexHarness
 struct ShrinkCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shrink",
-        abstract: "Shrink a failing run to the fewest faults and shortest duration that fail.",
+        abstract: "Shrink a failing run to the fewest faults and the shortest duration.",
         usage: "vortex shrink <dir> [--budget <duration>] [--output <dir>] [--jobs <n>]",
         discussion: """
             Each candidate is a replay of <dir> with a subset of its fault decisions; it is \
@@ -23,20 +23,30 @@ struct ShrinkCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: "The output directory of a failing vortex run.")
+    @Argument(help: ArgumentHelp("The output directory of a failing vortex run.", valueName: "dir"))
     var directory: String
 
-    @Option(help: "How long the whole search may take, e.g. 30m, 1h.")
+    @Option(
+        help: ArgumentHelp("How long the whole search may take, e.g. 30m.", valueName: "duration")
+    )
     var budget = ShrinkOptions(directory: "").budget
 
-    @Option(help: "Output directory (new or empty); a new one under $TMPDIR by default.")
+    @Option(
+        help: ArgumentHelp(
+            "Output directory (new or empty); a new one under $TMPDIR by default.",
+            valueName: "dir"
+        )
+    )
     var output: String?
 
     @Option(
-        help: """
+        help: ArgumentHelp(
+            """
             Candidates run side by side (each a whole cluster); default: half the processors, \
             at least 1.
-            """
+            """,
+            valueName: "n"
+        )
     )
     var jobs: String?
 

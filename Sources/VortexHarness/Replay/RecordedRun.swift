@@ -74,6 +74,17 @@ public struct RecordedRun: Sendable {
         .microseconds(Int64((summary.configuration.testDurationSeconds * 1e6).rounded()))
     }
 
+    /// Checks that `output` (absolute) is not this directory or inside it: replay and shrink
+    /// only read the original.
+    func requireOutside(_ output: String) throws(ConfigurationError) {
+        guard output != directory, !output.hasPrefix(directory + "/") else {
+            throw ConfigurationError(
+                "--output \(output) is inside \(directory), which replay and shrink only read; "
+                    + "choose a directory elsewhere"
+            )
+        }
+    }
+
     private func checkEntries() throws(ConfigurationError) {
         let configuration = summary.configuration
         let backend = FaultBackendKind(rawValue: configuration.backend)

@@ -55,6 +55,7 @@ public struct ReplayPlan: Sendable {
             keepOutput: options.keepOutput
         )
         let configuration = try RunConfiguration.validate(runOptions, environment: environment)
+        try recorded.requireOutside(configuration.outputDirectory)
         let plan = ReplayPlan(
             originalDirectory: recorded.directory,
             schedulePath: recorded.schedulePath,

@@ -80,12 +80,7 @@ public struct ShrinkConfiguration: Sendable {
                 ?? "\(environment.temporaryDirectory)/vortex-shrink-"
                 + "\(Int(Date().timeIntervalSince1970))-\(original.summary.seed)"
         )
-        guard output != original.directory, !output.hasPrefix(original.directory + "/") else {
-            throw ConfigurationError(
-                "--output \(output) is inside \(original.directory); shrink never changes the "
-                    + "original: choose a directory elsewhere"
-            )
-        }
+        try original.requireOutside(output)
         return ShrinkConfiguration(
             original: original,
             failureLoopTime: failureLoopTime,

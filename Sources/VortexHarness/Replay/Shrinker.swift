@@ -79,9 +79,11 @@ public final class Shrinker {
     /// (at least 1 s), rounded up to 100 ms.
     public static func duration(after failure: Duration) -> Duration {
         let end = failure + max(.seconds(1), failure / 10)
-        let step = Duration.milliseconds(100)
-        let steps = (end / step).rounded(.up)
-        return step * steps
+        let (seconds, attoseconds) = end.components
+        let nanoseconds = seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+        let stepNanoseconds: Int64 = 100_000_000
+        let steps = (nanoseconds + stepNanoseconds - 1) / stepNanoseconds
+        return .nanoseconds(steps * stepNanoseconds)
     }
 
     /// Searches, writes the result and returns how the shrink ended.
