@@ -102,7 +102,10 @@ let replayBadInputs: [ReplayBadInput] = [
             encoding: .utf8
         )
     },
-    .init("a target file that is gone", "does not exist") {
+    .init(
+        "a target file that is gone",
+        "summary.json: its configuration cannot run here: target file"
+    ) {
         try edit($0, "summary.json") {
             $0.replacingOccurrences(of: "harness-sleeper.toml", with: "gone.toml")
         }

@@ -3,7 +3,8 @@
 // (Fixtures/harness-pause-kill.toml) is shrunk to exactly that pause and that terminate, and the
 // printed command fails the same way three times out of three; a passing etcd run replays to a
 // pass and every failure fixture to its own failure; replayed decisions land within milliseconds
-// of their recorded times; impossible decisions are skipped and logged.
+// of their recorded times; impossible decisions are skipped and logged; a spent budget stops the
+// search.
 
 import Foundation
 import Testing
@@ -86,6 +87,17 @@ struct ReplayShrinkTests {
         #expect(!FileManager.default.fileExists(atPath: shrunk + "/candidates"))
         let log = try String(contentsOfFile: shrunk + "/shrink.log", encoding: .utf8)
         #expect(log.contains("candidate 1: \(originalDecisions.count) decisions"), "\(log)")
+
+        // A budget shorter than one candidate stops it and reproduces nothing (exit 1).
+        let hurried = HarnessCLI.newOutputDirectory()
+        replays.append(hurried)
+        let spent = try HarnessCLI.run([
+            "shrink", original, "--budget", "2s", "--jobs", "1", "--output", hurried,
+        ])
+        #expect(spent.status == 1, "\(spent.standardOutput)\(spent.standardError)")
+        #expect(spent.standardOutput.contains("the budget ran out before the failure reproduced"))
+        #expect(!FileManager.default.fileExists(atPath: hurried + "/candidates"))
+        #expect(!FileManager.default.fileExists(atPath: hurried + "/faults.jsonl"))
 
         let command = try #require(shrink.standardOutput.split(separator: "\n").last)
         let words = command.split(separator: " ").map(String.init)
@@ -239,7 +251,7 @@ struct ReplayShrinkTests {
                 "--target", ReplayCLI.fixtures + "/harness-sleeper.toml", "--replica-count", "3",
                 "--faults", "none", "--test-duration", "10s", "--liveness-window", "60s",
                 "--seed", "21", "--driver-command", ReplayCLI.silentDriver,
-                "--fault-weight", "none=600", "--fault-weight", "terminate=30",
+                "--fault-weight", "none=400", "--fault-weight", "terminate=30",
                 "--fault-weight", "restart=60", "--fault-weight", "pause=30",
                 "--fault-weight", "resume=60", "--fault-weight", "heal=10",
             ],
@@ -267,8 +279,12 @@ struct ReplayShrinkTests {
                 + "\(percentile(errorsUs, 1)) us; carrying out in the original p50 "
                 + "\(percentile(carryingOutUs, 0.5)) us, p99 \(percentile(carryingOutUs, 0.99)) us"
         )
-        // A generous bound for a loaded machine; docs/benchmarks.md has the measured figure.
-        #expect(percentile(errorsUs, 0.99) < 50_000, "p99 \(percentile(errorsUs, 0.99)) us")
+        // Generous bounds that hold on a loaded machine (other clusters running beside this
+        // test); docs/benchmarks.md has the measured figures. A replay that counted from the
+        // run's clock origin instead of the loop's start, or counted ticks (which drift), would
+        // be off by tens of milliseconds or more throughout.
+        #expect(percentile(errorsUs, 0.5) < 10_000, "p50 \(percentile(errorsUs, 0.5)) us")
+        #expect(percentile(errorsUs, 0.99) < 100_000, "p99 \(percentile(errorsUs, 0.99)) us")
     }
 
     @Test func impossibleDecisionsAreLoggedAndSkipped() throws {
@@ -304,7 +320,9 @@ struct ReplayShrinkTests {
             "replay", original, "--schedule", schedule, "--output", replay, "--keep-output",
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
-        #expect(outcome.standardOutput.contains("(1 impossible decisions skipped; see vortex.log)"))
+        #expect(
+            outcome.standardOutput.contains("(impossible decisions skipped: 1; see vortex.log)")
+        )
         let summary = try ReplayCLI.summary(replay)
         #expect(summary.replay?.scheduled == 3)
         #expect(summary.replay?.skipped == 1)

@@ -49,6 +49,21 @@ public struct ReplayPlan: Sendable {
             directory: options.directory,
             schedule: options.schedule
         )
+        // The recorded configuration first, alone: what is wrong with it is said to come from
+        // the summary, not from flags the user did not type.
+        do {
+            let recordedOptions = try recorded.runOptions(
+                output: nil,
+                testDuration: nil,
+                keepOutput: false
+            )
+            _ = try RunConfiguration.validate(recordedOptions, environment: environment)
+        } catch {
+            throw ConfigurationError(
+                "\(recorded.directory)/summary.json: its configuration cannot run here: "
+                    + error.message
+            )
+        }
         let runOptions = try recorded.runOptions(
             output: options.output,
             testDuration: options.testDuration,
@@ -84,7 +99,8 @@ public struct ReplayPlan: Sendable {
     /// The line printed (after `vortex: `) before the verdict: whether the replay ended as the
     /// original did.
     func comparisonLine(outcome: FailureSignature, skipped: Int) -> String {
-        let skips = skipped == 0 ? "" : " (\(skipped) impossible decisions skipped; see vortex.log)"
+        let skips =
+            skipped == 0 ? "" : " (impossible decisions skipped: \(skipped); see vortex.log)"
         if outcome == original {
             let how = original.isPass ? "passes" : "fails the same way"
             return "replay: \(how) as the original (\(original))\(skips)"
@@ -123,7 +139,7 @@ extension RecordedRun {
         if let builtin = BuiltinTargets.target(named: configuration.target) {
             target = builtin
         } else {
-            target = try TargetFile.load(path: configuration.target)
+            target = try TargetFile.load(path: configuration.target, fromTargetFlag: false)
         }
         if target.driver.command?.description != configuration.driverCommand {
             options.driverCommand = configuration.driverCommand

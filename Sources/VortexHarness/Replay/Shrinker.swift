@@ -48,6 +48,8 @@ public final class Shrinker {
     private var results: [ShrinkCandidate: Bool] = [:]
     private var tried = 0
     private var broken: String?
+    /// Whether a batch ended undecided (budget spent, interrupted, a replay broken).
+    private var stoppedEarly = false
 
     /// A shrink of `configuration`; `commandName` is how the user invoked vortex (for the
     /// printed replay command).
@@ -106,13 +108,18 @@ public final class Shrinker {
         await search()
         guard let best else {
             try? FileManager.default.removeItem(atPath: runner.directory)
-            report.say(
-                broken.map { "a replay could not run: \($0)" }
-                    ?? (Task.isCancelled
-                        ? "interrupted before the failure reproduced"
-                        : "the failure does not reproduce in a replay (\(tried) tried); see "
-                            + "\(configuration.outputDirectory)/shrink.log")
-            )
+            let why =
+                if let broken {
+                    "a replay could not run: \(broken)"
+                } else if Task.isCancelled {
+                    "interrupted before the failure reproduced"
+                } else if ContinuousClock.now >= deadline {
+                    "the budget ran out before the failure reproduced; give a larger --budget"
+                } else {
+                    "the failure does not reproduce in a replay (\(tried) tried); see "
+                        + "\(configuration.outputDirectory)/shrink.log"
+                }
+            report.say(why)
             return Task.isCancelled ? .interrupted : .notReproduced
         }
         return finish(best)
@@ -191,10 +198,12 @@ public final class Shrinker {
             }
             for _ in 0..<configuration.jobs { startNext() }
             var verdict = DeltaDebuggingVerdict.passes
+            var unjudged = false
             // Bounded by `pending`: each result is one started candidate.
             while let result = await group.next() {
                 let (number, candidate, outcome) = result
                 report.update { $0.running -= 1 }
+                if outcome == .stopped { unjudged = true }
                 if record(candidate, number: number, outcome: outcome) && verdict == .passes {
                     adopt(candidate, number: number, outcome: outcome)
                     verdict = .fails(candidate.decisions)
@@ -208,7 +217,9 @@ public final class Shrinker {
                 }
                 if verdict == .passes && broken == nil { startNext() }
             }
-            if verdict == .passes && (next < pending.count || broken != nil || Task.isCancelled) {
+            // Candidates not run or stopped before their verdict leave the batch undecided.
+            if verdict == .passes && (next < pending.count || unjudged || broken != nil) {
+                stoppedEarly = true
                 return .stopped
             }
             return verdict
@@ -276,7 +287,7 @@ public final class Shrinker {
         )
         try? FileManager.default.removeItem(atPath: runner.directory)
         let elapsed = ContinuousClock.now - started
-        let complete = !Task.isCancelled && ContinuousClock.now < deadline && broken == nil
+        let complete = !stoppedEarly
         report.say(
             "\(Self.decisions(best.candidate.decisions.count)) (of \(original.entries.count)), "
                 + "\(DurationSyntax.format(best.candidate.duration)) "
