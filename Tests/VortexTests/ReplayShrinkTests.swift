@@ -279,12 +279,13 @@ struct ReplayShrinkTests {
                 + "\(percentile(errorsUs, 1)) us; carrying out in the original p50 "
                 + "\(percentile(carryingOutUs, 0.5)) us, p99 \(percentile(carryingOutUs, 0.99)) us"
         )
-        // Generous bounds that hold on a loaded machine (other clusters running beside this
-        // test); docs/benchmarks.md has the measured figures. A replay that counted from the
-        // run's clock origin instead of the loop's start, or counted ticks (which drift), would
-        // be off by tens of milliseconds or more throughout.
+        // Generous bounds that hold on a loaded machine, where a CPU stall of a tenth of a
+        // second delays the few decisions due during it (docs/benchmarks.md has the measured
+        // figures). A replay that counted from the run's clock origin instead of the loop's
+        // start, or counted ticks (which drift), would be off by tens of milliseconds or more
+        // for most decisions.
         #expect(percentile(errorsUs, 0.5) < 10_000, "p50 \(percentile(errorsUs, 0.5)) us")
-        #expect(percentile(errorsUs, 0.99) < 100_000, "p99 \(percentile(errorsUs, 0.99)) us")
+        #expect(percentile(errorsUs, 0.99) < 500_000, "p99 \(percentile(errorsUs, 0.99)) us")
     }
 
     @Test func impossibleDecisionsAreLoggedAndSkipped() throws {
