@@ -8,7 +8,7 @@ import Testing
 @Suite struct HarnessHelpTextTests {
     static let helpCommands: [[String]] = [
         ["--help"], ["run", "--help"], ["proxy", "--help"], ["targets", "--help"],
-        ["netem-check", "--help"],
+        ["netem-check", "--help"], ["replay", "--help"], ["shrink", "--help"],
     ]
 
     @Test(arguments: helpCommands)

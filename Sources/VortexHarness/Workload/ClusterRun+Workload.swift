@@ -57,7 +57,7 @@ extension ClusterRun {
                 trace.request(record)
             } catch {
                 if isStopping || Task.isCancelled { return }
-                fail(RunOutcome(error.kind), "workload: \(error)")
+                fail(RunOutcome(error.kind), "workload: \(error)", mismatch: error.mismatchKind)
                 return
             }
         }
