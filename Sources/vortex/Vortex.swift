@@ -17,7 +17,7 @@ struct Vortex: AsyncParsableCommand {
         version: VortexVersion.current,
         subcommands: [
             RunCommand.self, SweepCommand.self, TargetsCommand.self, ProxyCommand.self,
-            NetemCheckCommand.self,
+            NetemCheckCommand.self, CheckCommand.self, ReplayCommand.self, ShrinkCommand.self,
         ]
     )
 

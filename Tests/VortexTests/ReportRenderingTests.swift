@@ -239,5 +239,12 @@ func occurrences(of needle: String, in text: String) -> Int {
             target: "/home/me/t.toml"
         )
         #expect(absolute == "vortex run --seed 3 --target=/home/me/t.toml")
+        let replay = ReproduceCommand.line(
+            commandLine: [
+                "/x/vortex", "replay", "/tmp/run 7", "--output", "/tmp/r", "--keep-output",
+            ],
+            seed: 3
+        )
+        #expect(replay == "vortex replay '/tmp/run 7' --keep-output")
     }
 }

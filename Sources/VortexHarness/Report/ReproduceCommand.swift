@@ -13,11 +13,14 @@ public enum ReproduceCommand {
     private static let droppedAlone: Set<String> = ["--check-only"]
 
     /// `vortex run --seed <seed> <the other arguments>` from `commandLine` (argv, the
-    /// executable first); `target`, when given, replaces the value of `--target` (summary.json's
+    /// executable first; a `vortex replay` command line stays a replay, without `--seed`); `target`, when given, replaces the value of `--target` (summary.json's
     /// absolute path of a target file, so the command works from any directory).
     public static func line(commandLine: [String], seed: UInt64, target: String? = nil) -> String {
         var arguments = Array(commandLine.dropFirst())
-        if arguments.first == "run" { arguments.removeFirst() }
+        // `vortex replay DIR …` reproduces itself (with the original's seed); a plain
+        // command line is a `vortex run`.
+        let subcommand = arguments.first.flatMap { $0.hasPrefix("-") ? nil : $0 } ?? "run"
+        if arguments.first == subcommand { arguments.removeFirst() }
         var kept: [String] = []
         var index = 0
         // Each pass consumes one or two arguments.
@@ -47,7 +50,9 @@ public enum ReproduceCommand {
             kept.append(argument)
             index += 1
         }
-        return (["vortex", "run", "--seed", "\(seed)"] + kept).map(quote).joined(separator: " ")
+        let head =
+            subcommand == "run" ? ["vortex", "run", "--seed", "\(seed)"] : ["vortex", subcommand]
+        return (head + kept).map(quote).joined(separator: " ")
     }
 
     /// `argument` quoted for a POSIX shell when it needs it.

@@ -34,14 +34,14 @@ enum RunReportWriter {
         let unfinished = run.progress.unfinishedSince.map { start in
             UnfinishedRequest(
                 startUs: clock.microseconds(at: start),
-                endUs: clock.microseconds(at: run.verdict.failedAt ?? clock.origin + elapsed)
+                endUs: clock.microseconds(at: run.verdict.decidedAt ?? clock.origin + elapsed)
             )
         }
         let failure: ReportFailure? =
             summary.verdict == RunOutcome.Verdict.pass.rawValue
             ? nil
             : ReportFailure(
-                timeUs: run.verdict.failedAt.map { clock.microseconds(at: $0) }
+                timeUs: run.verdict.decidedAt.map { clock.microseconds(at: $0) }
                     ?? RunClock.microseconds(elapsed),
                 reason: summary.reason,
                 message: summary.message
