@@ -159,13 +159,14 @@ let replayBadInputs: [ReplayBadInput] = [
 
 @Suite(.serialized) struct ReplayBadInputTests {
     @Test func everyBrokenDirectoryIsOneLineAndExitTwo() throws {
-        // One real failing run (the driver exits at once), copied and broken once per row.
+        // One real failing run (the driver exits a second after it starts, so the
+        // faults' tick loop has started), copied and broken once per row.
         let original = HarnessCLI.newOutputDirectory()
         defer { try? FileManager.default.removeItem(atPath: original) }
         let run = try HarnessCLI.run([
             "run", "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--faults", "none",
             "--test-duration", "30s", "--seed", "11", "--output", original,
-            "--driver-command", "/bin/true",
+            "--driver-command", HarnessCLI.fixtures + "/replay-exiting-driver.sh",
         ])
         #expect(run.status == 10, "\(run.standardError)")
         for input in replayBadInputs {
