@@ -83,7 +83,7 @@ struct ReportBrowserTests {
 
         let summary = try HarnessCLI.summary(output)
         let requests = (summary["requests"] as? [String: Int] ?? [:]).values.reduce(0, +)
-        #expect(requests > 50)
+        #expect(requests > 10, "enough requests to draw (\(requests))")
         #expect(occurrences(of: "<circle class=\"pt ", in: dom) == requests)
         #expect(dom.contains("data-requests=\"\(requests)\" data-points=\"\(requests)\""))
         for replica in 0..<3 {
