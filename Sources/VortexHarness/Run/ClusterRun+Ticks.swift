@@ -51,13 +51,7 @@ extension ClusterRun {
             replicaCount: replicaCount
         )
         var startedAt = Array(repeating: clock.elapsed(), count: replicaCount)
-        do {
-            let cluster = try await rootSupervisor().supervisor(at: [ReplicaGroup.supervisorID])
-            replicas.attach(cluster)
-        } catch {
-            fail(.internalError, "the cluster supervisor is not reachable: \(error)")
-            return statistics
-        }
+        guard await attachCluster() else { return statistics }
         var tick: UInt64 = 0
         var nextProgress = Duration.zero
         let loopStart = clock.elapsed()
@@ -66,7 +60,7 @@ extension ClusterRun {
         var finishedAtLastSample = 0
         // Bounded by the test duration: `now` grows with every tick.
         while !isStopping && !Task.isCancelled {
-            try? await Task.sleep(for: sleepInterval(nextDue: source.nextDueTime, since: loopStart))
+            await Self.sleep(for: sleepInterval(nextDue: source.nextDueTime, since: loopStart))
             let now = clock.elapsed()
             if now - loopStart >= configuration.testDuration {
                 log.log(.info, "workload", "terminating due to max duration")
@@ -108,13 +102,7 @@ extension ClusterRun {
             case .carryOut(let decision):
                 let before = executor.cluster
                 let decidedAt = ContinuousClock.now
-                do {
-                    try await executor.execute(decision)
-                } catch {
-                    if isStopping { return statistics }
-                    fail(.internalError, "fault \(decision) could not be carried out: \(error)")
-                    return statistics
-                }
+                guard await carryOut(decision, with: &executor) else { return statistics }
                 let tookEffect = ContinuousClock.now
                 record(
                     decision,
@@ -148,6 +136,51 @@ extension ClusterRun {
     }
 
     /// The run's decision source: the recorded schedule of a replay, else the seeded scheduler.
+    // The steps of the loop that can throw live in small functions of their own. Swift 6.3's
+    // optimizer crashed (release builds) splitting an async function whose `try await` called
+    // a method on the result of another throwing call in the same expression
+    // (`try await rootSupervisor().supervisor(at:)`): keep such calls as separate statements.
+
+    /// Hands the running cluster supervisor to the replica group; false (and the run failed)
+    /// when it is not reachable.
+    @inline(never)
+    private func attachCluster() async -> Bool {
+        do {
+            let root = try rootSupervisor()
+            let cluster = try await root.supervisor(at: [ReplicaGroup.supervisorID])
+            replicas.attach(cluster)
+            return true
+        } catch {
+            fail(.internalError, "the cluster supervisor is not reachable: \(error)")
+            return false
+        }
+    }
+
+    /// Carries out `decision`; false when it failed (the run then fails, unless it is stopping).
+    @inline(never)
+    private func carryOut(
+        _ decision: FaultDecision,
+        with executor: inout FaultExecutor
+    ) async
+        -> Bool
+    {
+        do {
+            try await executor.execute(decision)
+            return true
+        } catch {
+            if !isStopping {
+                fail(.internalError, "fault \(decision) could not be carried out: \(error)")
+            }
+            return false
+        }
+    }
+
+    /// Sleeps `duration`, or less when the task is cancelled.
+    @inline(never)
+    private static func sleep(for duration: Duration) async {
+        try? await Task.sleep(for: duration)
+    }
+
     private func decisionSource() -> any FaultDecisionSource {
         if let replay { return replay.schedule }
         return FaultScheduler(seed: seeds.scheduler, weights: configuration.faultWeights)
