@@ -16,8 +16,9 @@ struct Vortex: AsyncParsableCommand {
             """,
         version: VortexVersion.current,
         subcommands: [
-            RunCommand.self, TargetsCommand.self, ProxyCommand.self, NetemCheckCommand.self,
-            PartitionCheckCommand.self,
+            RunCommand.self, SweepCommand.self, TargetsCommand.self, ProxyCommand.self,
+            NetemCheckCommand.self, PartitionCheckCommand.self, CheckCommand.self,
+            ReplayCommand.self, ShrinkCommand.self,
         ]
     )
 

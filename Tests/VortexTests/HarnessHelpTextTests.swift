@@ -5,10 +5,11 @@
 import Foundation
 import Testing
 
-@Suite struct HarnessHelpTextTests {
+@Suite(.ownThread) struct HarnessHelpTextTests {
     static let helpCommands: [[String]] = [
         ["--help"], ["run", "--help"], ["proxy", "--help"], ["targets", "--help"],
-        ["netem-check", "--help"],
+        ["netem-check", "--help"], ["replay", "--help"], ["shrink", "--help"],
+        ["sweep", "--help"],
     ]
 
     @Test(arguments: helpCommands)

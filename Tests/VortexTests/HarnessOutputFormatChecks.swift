@@ -17,6 +17,16 @@ enum OutputFormatChecks {
         "latencyByCommand": "object", "longestRecoverySeconds": "number", "output": "string",
         "partitions": "object",
     ]
+    /// Fields of summary.json that only some runs have (absent otherwise), with their JSON type.
+    static let occasionalSummaryFields: [String: String] = [
+        "tickLoopStartUs": "number", "verdictTimeUs": "number", "mismatch": "string",
+        "replay": "object",
+    ]
+    /// Every field of summary.json's `replay`, which replays have.
+    static let replayFields: [String: String] = [
+        "original": "string", "schedule": "string", "scheduled": "number", "skipped": "number",
+        "originalReason": "string", "matchesOriginal": "number",
+    ]
     /// Every field of summary.json's `configuration`.
     static let configurationFields: [String: String] = [
         "target": "string", "targetName": "string", "backend": "string",
@@ -36,6 +46,15 @@ enum OutputFormatChecks {
         expectFields(object, summaryFields, in: "summary.json")
         let configuration = try #require(object["configuration"] as? [String: Any])
         expectFields(configuration, configurationFields, in: "configuration")
+        expectFields(
+            object,
+            occasionalSummaryFields.filter { object[$0.key] != nil },
+            in: "summary.json"
+        )
+        #expect(object["verdictTimeUs"] != nil, "every run that ends has a verdict time")
+        if let replay = object["replay"] as? [String: Any] {
+            expectFields(replay, replayFields, in: "replay")
+        }
         let summary = try JSONDecoder().decode(RunSummary.self, from: data)
         #expect(summary.schemaVersion == RunSummary.currentSchemaVersion)
         #expect(summary.configuration.vortexVersion == VortexVersion.current)
@@ -45,11 +64,14 @@ enum OutputFormatChecks {
         for (kind, count) in summary.faultsInjected {
             #expect(summary.actions[kind] == count, "\(kind)")
         }
-        #expect(Set(summary.partitions.keys) == Set(PartitionShape.allCases.map(\.rawValue)))
+        // This version writes every field an older summary may lack.
+        #expect(summary.configuration.faultyMax != nil)
+        #expect(summary.configuration.faultyReplicasMax != nil)
+        let partitions = try #require(summary.partitions)
+        #expect(Set(partitions.keys) == Set(PartitionShape.allCases.map(\.rawValue)))
         for shape in PartitionShape.allCases {
             #expect(
-                summary.partitions[shape.rawValue] == summary.actions[shape.faultKind.rawValue]
-                    ?? 0,
+                partitions[shape.rawValue] == summary.actions[shape.faultKind.rawValue] ?? 0,
                 "\(shape)"
             )
         }

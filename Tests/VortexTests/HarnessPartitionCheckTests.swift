@@ -19,7 +19,7 @@ func expectEveryShapeCut(_ outcome: HarnessCLI.Outcome, replicaCount: Int) {
     #expect(lines.last == "partition-check: PASS every shape cut exactly its links")
 }
 
-@Suite(.serialized) struct HarnessPartitionCheckTests {
+@Suite(.ownThread, .serialized) struct HarnessPartitionCheckTests {
     @Test(.timeLimit(.minutes(3)), arguments: [2, 3, 5, 6])
     func theProxyCutsExactlyTheLinksOfEveryShape(replicaCount: Int) throws {
         let outcome = try HarnessCLI.run([

@@ -15,7 +15,8 @@ import Workload
 
 @testable import VortexHarness
 
-@Suite(.serialized, .timeLimit(.minutes(5))) struct HarnessProxyPartitionTests {
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5)))
+struct HarnessProxyPartitionTests {
     static let replicaCount = 3
 
     /// A proxy in front of each stand-in replica's server, on the host's loopback.

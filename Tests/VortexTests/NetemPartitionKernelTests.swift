@@ -15,6 +15,7 @@ import Testing
 private let netemRequired = ProcessInfo.processInfo.environment["VORTEX_REQUIRE_NETEM"] == "1"
 
 @Suite(
+    .ownThread,
     .serialized,
     .enabled(if: netemRequired, "needs sch_netem: scripts/netem-test runs it under user-mode-linux")
 )

@@ -194,7 +194,7 @@ enum TemporarySnapshot {
     static let otherTestsPrefixes = [
         "vortex-harness-", "vortex-reliability-", "vortex-hostile-", "vortex-etcd-test-",
         "vortex-etcd-bench-", "vortex-bench-", "vortex-test-", "vortex-netem-test.",
-        "vortex-uml.", "vortex-demo", "vortex-longrun",
+        "vortex-uml.", "vortex-demo", "vortex-longrun", "vortex-partition-",
     ]
 
     static func take() -> Set<String> {

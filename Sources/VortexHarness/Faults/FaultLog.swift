@@ -4,7 +4,7 @@
 // one decision with its tick and its time on the run's clock:
 //
 //   {"format":"vortex-faults","schemaVersion":1}
-//   {"tick":12,"timeUs":130512,"action":"terminate","replica":1}
+//   {"tick":12,"timeUs":130512,"decidedUs":129870,"action":"terminate","replica":1}
 //   {"tick":40,"timeUs":410877,"action":"delay","delayMs":77,"jitterMs":50}
 //   {"tick":75,"timeUs":760212,"action":"partition-halves","cut":[[0,1],[1,0]]}
 //
@@ -24,6 +24,9 @@ public struct FaultLogEntry: Sendable, Hashable {
     public var timeUs: Int64
     /// What was decided.
     public var decision: FaultDecision
+    /// Microseconds since the run's clock origin when the tick took the decision and began to
+    /// carry it out (`vortex replay` starts it at that moment); nil in older files.
+    public var decidedUs: Int64?
     /// The links an `isolate` cut (written as `cut`, as every partition's line has it; a
     /// `partition-*` decision carries its own), or nil when not known.
     public var isolationCut: [ReplicaLink]?
@@ -33,11 +36,13 @@ public struct FaultLogEntry: Sendable, Hashable {
         tick: UInt64,
         timeUs: Int64,
         decision: FaultDecision,
+        decidedUs: Int64? = nil,
         isolationCut: [ReplicaLink]? = nil
     ) {
         self.tick = tick
         self.timeUs = timeUs
         self.decision = decision
+        self.decidedUs = decidedUs
         self.isolationCut = isolationCut
     }
 }
@@ -56,11 +61,18 @@ extension FaultLogEntry: Codable {
         case bytesPerSecond
     }
 
+    /// Fields about when a decision was carried out, beside its time.
+    private enum TimingKey: String, CodingKey {
+        case decidedUs
+    }
+
     /// Reads one decision line.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         tick = try container.decode(UInt64.self, forKey: .tick)
         timeUs = try container.decode(Int64.self, forKey: .timeUs)
+        decidedUs = try decoder.container(keyedBy: TimingKey.self)
+            .decodeIfPresent(Int64.self, forKey: .decidedUs)
         let action = try container.decode(String.self, forKey: .action)
         guard let kind = FaultKind(rawValue: action), kind != .none else {
             throw DecodingError.dataCorruptedError(
@@ -157,6 +169,8 @@ extension FaultLogEntry: Codable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(tick, forKey: .tick)
         try container.encode(timeUs, forKey: .timeUs)
+        var timing = encoder.container(keyedBy: TimingKey.self)
+        try timing.encodeIfPresent(decidedUs, forKey: .decidedUs)
         try container.encode(decision.kind.rawValue, forKey: .action)
         func encode(_ links: [ReplicaLink]) throws {
             try container.encode(links.map { [$0.from, $0.to] }, forKey: .cut)
@@ -226,7 +240,7 @@ final class FaultLogFile: Sendable {
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 }

@@ -28,6 +28,8 @@ final class ClusterRun: Sendable {
     let showProgress: Bool
     let clock: RunClock
     let seeds: RunSeeds
+    /// The recorded schedule to carry out instead of drawing decisions (`vortex replay`).
+    let replay: ReplayPlan?
     private let stopping = Atomic<Bool>(false)
     private let root = Mutex<Supervisor?>(nil)
     /// Set once, by the tick loop's child when the loop returns.
@@ -39,7 +41,8 @@ final class ClusterRun: Sendable {
         log: RunLog,
         trace: RunTrace,
         network: (any NetworkBackend)?,
-        hosts: ReplicaHosts
+        hosts: ReplicaHosts,
+        replay: ReplayPlan? = nil
     ) throws {
         self.configuration = configuration
         self.values = PlaceholderValues(configuration)
@@ -56,6 +59,7 @@ final class ClusterRun: Sendable {
         self.faultLog = try FaultLogFile(path: "\(configuration.outputDirectory)/faults.jsonl")
         self.showProgress = isatty(1) == 1
         self.seeds = RunSeeds(runSeed: configuration.seed)
+        self.replay = replay
     }
 
     /// Whether the run is stopping (a verdict was reached or a signal came).
@@ -67,9 +71,10 @@ final class ClusterRun: Sendable {
         root.withLock { $0 }?.shutdown()
     }
 
-    /// Records a failure, marks it in the trace and stops the tree.
-    func fail(_ reason: RunOutcome, _ message: String) {
-        if verdict.fail(reason, message) {
+    /// Records a failure (with the kind of mismatch of a reconciliation failure), marks it in
+    /// the trace and stops the tree.
+    func fail(_ reason: RunOutcome, _ message: String, mismatch: String? = nil) {
+        if verdict.fail(reason, message, mismatch: mismatch) {
             log.log(.error, "vortex", message)
             trace.failure(reason, message)
         } else {
@@ -106,7 +111,9 @@ final class ClusterRun: Sendable {
             statistics: tickStatistics.withLock { $0 } ?? TickStatistics(),
             requestsFinished: progress.finishedCount,
             latencyByCommand: progress.latencyByCommand,
-            ledger: progress.ledger
+            ledger: progress.ledger,
+            verdictTime: verdict.decidedAt.map { clock.elapsed(at: $0) },
+            mismatch: verdict.mismatch
         )
     }
 
@@ -241,4 +248,8 @@ struct RunResult: Sendable {
     var latencyByCommand: [String: LatencyHistogram]
     /// The ledger totals (nil when the workload never stopped cleanly, e.g. never started).
     var ledger: LedgerTotals?
+    /// When the verdict was decided, on the run's clock.
+    var verdictTime: Duration?
+    /// The kind of mismatch of a reconciliation failure.
+    var mismatch: String?
 }

@@ -1,7 +1,9 @@
 // What the workload task tells the rest of the run, in one value: the driver (so the tick loop
 // notices it exiting), when the request in flight began, finished requests not yet seen by the
 // liveness checker (a bounded queue, as the original's 16384-entry ring), counts and latency
-// histograms per command, and the ledger totals at the end. One mutex; every operation is short.
+// histograms per command, the requests report.html draws (RequestLog, bounded), the request left
+// in flight when the workload stopped, and the ledger totals at the end. One mutex; every
+// operation is short.
 
 import ProcessControl
 import Synchronization
@@ -28,6 +30,8 @@ final class WorkloadProgress: Sendable {
         var finishedCount = 0
         var latencyByCommand: [String: LatencyHistogram] = [:]
         var ledger: LedgerTotals?
+        var requestLog = RequestLog()
+        var unfinishedSince: ContinuousClock.Instant?
     }
     private let state = Mutex(State())
 
@@ -61,6 +65,11 @@ final class WorkloadProgress: Sendable {
             state.finishedCount += 1
             state.latencyByCommand[record.command.rawValue, default: LatencyHistogram()]
                 .record(record.duration)
+            state.requestLog.record(
+                command: record.command.rawValue,
+                start: record.startMonotonic,
+                end: record.endMonotonic
+            )
             if state.pending.count < Self.pendingCapacity {
                 state.pending.append(record)
             } else {
@@ -72,6 +81,7 @@ final class WorkloadProgress: Sendable {
     /// Records that no request is in flight any more (the workload stopped).
     func stopped(ledger: LedgerTotals) {
         state.withLock { state in
+            state.unfinishedSince = state.inFlightSince
             state.inFlightSince = nil
             state.ledger = ledger
         }
@@ -90,6 +100,12 @@ final class WorkloadProgress: Sendable {
 
     /// Latency histograms by command name.
     var latencyByCommand: [String: LatencyHistogram] { state.withLock { $0.latencyByCommand } }
+
+    /// The finished requests as report.html draws them.
+    var requestLog: RequestLog { state.withLock { $0.requestLog } }
+
+    /// When the request that was in flight as the workload stopped began (nil when none was).
+    var unfinishedSince: ContinuousClock.Instant? { state.withLock { $0.unfinishedSince } }
 
     /// The ledger totals, once the workload stopped.
     var ledger: LedgerTotals? { state.withLock { $0.ledger } }
