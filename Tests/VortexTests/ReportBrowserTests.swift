@@ -92,14 +92,16 @@ struct ReportBrowserTests {
                 "lane \(replica)"
             )
         }
-        // One band per network-fault decision, one segment per process-fault decision.
+        // One band per decision that sets a network fault (the scheduler draws none that is
+        // already set, and a partition only on a healed network; a reset sets nothing), one
+        // segment per process-fault decision.
         let decisions = try FaultLogReader.read(path: output + "/faults.jsonl").map(\.decision)
         let networkFaults = decisions.filter {
-            [.delay, .corrupt, .loss, .isolate].contains($0.kind)
+            $0.kind.isNetworkFault && $0.kind.injectsFault && $0.kind != .reset
         }
         #expect(!networkFaults.isEmpty, "the seed injects network faults")
         #expect(occurrences(of: "<rect class=\"band ", in: dom) == networkFaults.count)
-        for row in ["delay", "corrupt", "loss", "partition"] {
+        for row in ReportTimeline.bandRows {
             #expect(dom.contains("<g class=\"fault-row\" data-row=\"\(row)\">"), "row \(row)")
         }
         for replica in 0..<3 {

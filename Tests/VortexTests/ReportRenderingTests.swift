@@ -125,10 +125,97 @@ func occurrences(of needle: String, in text: String) -> Int {
                 ),
                 NetworkBand(
                     row: "partition",
-                    label: "r2 isolated",
+                    label: "isolate (4 links cut)",
                     startUs: 3_000_000,
                     endUs: 6_000_000
                 ),
+            ]
+        )
+    }
+
+    @Test func aPartitionThatIsolatesNoReplicaIsABandOnly() {
+        // Halves of 5 ({0, 1} | {2, 3, 4}), healed, then replica 1 no longer hearing replica 0.
+        let sides = (small: [0, 1], large: [2, 3, 4])
+        var halves = Set<ReplicaLink>()
+        for a in sides.small {
+            for b in sides.large {
+                halves.insert(ReplicaLink(from: a, to: b))
+                halves.insert(ReplicaLink(from: b, to: a))
+            }
+        }
+        let oneWay: Set = [ReplicaLink(from: 0, to: 1)]
+        let entries = [
+            FaultLogEntry(
+                tick: 1,
+                timeUs: 1_000_000,
+                decision: .partition(Partition(shape: .halves, cut: halves))
+            ),
+            FaultLogEntry(tick: 2, timeUs: 2_000_000, decision: .networkHeal),
+            FaultLogEntry(
+                tick: 3,
+                timeUs: 3_000_000,
+                decision: .partition(Partition(shape: .oneWay, cut: oneWay))
+            ),
+        ]
+        let periods = ReportTimeline.periods(of: entries, replicaCount: 5, endUs: 4_000_000)
+        #expect(periods.replicas.isEmpty, "no replica is cut off from every other")
+        #expect(
+            periods.network == [
+                NetworkBand(
+                    row: "partition",
+                    label: "halves (12 links cut)",
+                    startUs: 1_000_000,
+                    endUs: 2_000_000
+                ),
+                NetworkBand(
+                    row: "partition",
+                    label: "one-way (1 link cut)",
+                    startUs: 3_000_000,
+                    endUs: 4_000_000
+                ),
+            ]
+        )
+    }
+
+    @Test func everyNetworkFaultHasABandInItsRow() {
+        let link = ReplicaLink(from: 0, to: 2)
+        let decisions: [FaultDecision] = [
+            .linkDelay(link, DelayFault(delayMs: 140, jitterMs: 50)),
+            .linkLoss(ReplicaLink(from: 1, to: 0), percent: 4),
+            .bandwidth(bytesPerSecond: 64 * 1_024),
+            .clog,
+            .reorder(percent: 3),
+            .duplicate(percent: 2),
+            .networkHeal,
+        ]
+        let entries = decisions.enumerated().map { index, decision in
+            FaultLogEntry(tick: UInt64(index), timeUs: Int64(index + 1) * 1_000, decision: decision)
+        }
+        let bands = ReportTimeline.periods(of: entries, replicaCount: 3, endUs: 10_000).network
+        let healUs: Int64 = 7_000
+        #expect(
+            bands == [
+                NetworkBand(
+                    row: "link",
+                    label: "link 0→2 delay 140±50ms",
+                    startUs: 1_000,
+                    endUs: 2_000
+                ),
+                NetworkBand(
+                    row: "link",
+                    label: "link 0→2 delay 140±50ms, link 1→0 loss 4%",
+                    startUs: 2_000,
+                    endUs: healUs
+                ),
+                NetworkBand(
+                    row: "bandwidth",
+                    label: "bandwidth 64 KiB/s",
+                    startUs: 3_000,
+                    endUs: healUs
+                ),
+                NetworkBand(row: "clog", label: "clog", startUs: 4_000, endUs: healUs),
+                NetworkBand(row: "reorder", label: "reorder 3%", startUs: 5_000, endUs: healUs),
+                NetworkBand(row: "duplicate", label: "duplicate 2%", startUs: 6_000, endUs: healUs),
             ]
         )
     }

@@ -118,6 +118,19 @@ public struct NetworkFaults: Sendable, Hashable {
         if let corruptionPercent { names.append("corrupt \(corruptionPercent)%") }
         if let lossPercent { names.append("loss \(lossPercent)%") }
         if let partition { names.append(partition.summary) }
+        names += linkFaultNames
+        if let bandwidthBytesPerSecond {
+            names.append("bandwidth \(bandwidthBytesPerSecond / 1_024)KiB/s")
+        }
+        if clogged { names.append("clog") }
+        if let duplicationPercent { names.append("duplicate \(duplicationPercent)%") }
+        if let reorderPercent { names.append("reorder \(reorderPercent)%") }
+        return names
+    }
+
+    /// The per-link faults in force, by link (`link 0→2 delay 120±50ms`, `link 1→0 loss 3%`).
+    public var linkFaultNames: [String] {
+        var names: [String] = []
         for link in linkFaults.keys.sorted() {
             guard let fault = linkFaults[link] else { continue }
             if let delay = fault.delay {
@@ -127,12 +140,6 @@ public struct NetworkFaults: Sendable, Hashable {
                 names.append("link \(link) loss \(lossPercent)%")
             }
         }
-        if let bandwidthBytesPerSecond {
-            names.append("bandwidth \(bandwidthBytesPerSecond / 1_024)KiB/s")
-        }
-        if clogged { names.append("clog") }
-        if let duplicationPercent { names.append("duplicate \(duplicationPercent)%") }
-        if let reorderPercent { names.append("reorder \(reorderPercent)%") }
         return names
     }
 }

@@ -97,7 +97,10 @@ public enum ReportTimeline {
     }
 
     /// The rows of network bands, top to bottom.
-    public static let bandRows = ["delay", "corrupt", "loss", "partition"]
+    public static let bandRows = [
+        "delay", "corrupt", "loss", "partition", "link", "bandwidth", "clog", "reorder",
+        "duplicate",
+    ]
 
     /// The label of each active network fault, by row (a new label starts a new band).
     static func bandLabels(_ network: NetworkFaults) -> [String: String] {
@@ -108,6 +111,17 @@ public enum ReportTimeline {
         if let percent = network.corruptionPercent { labels["corrupt"] = "corrupt \(percent)%" }
         if let percent = network.lossPercent { labels["loss"] = "loss \(percent)%" }
         if let partition = network.partition { labels["partition"] = partition.summary }
+        // Every per-link fault in one label: one more starts a new band.
+        let linkNames = network.linkFaultNames
+        if !linkNames.isEmpty { labels["link"] = linkNames.joined(separator: ", ") }
+        if let bytesPerSecond = network.bandwidthBytesPerSecond {
+            labels["bandwidth"] = "bandwidth \(bytesPerSecond / 1_024) KiB/s"
+        }
+        if network.clogged { labels["clog"] = "clog" }
+        if let percent = network.reorderPercent { labels["reorder"] = "reorder \(percent)%" }
+        if let percent = network.duplicationPercent {
+            labels["duplicate"] = "duplicate \(percent)%"
+        }
         return labels
     }
 

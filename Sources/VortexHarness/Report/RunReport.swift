@@ -37,9 +37,9 @@ public struct ReplicaSegment: Sendable, Hashable {
 
 /// A period in which one network fault was active with one setting.
 public struct NetworkBand: Sendable, Hashable {
-    /// The row of the band: `delay`, `corrupt`, `loss` or `partition`.
+    /// The row of the band, one of `ReportTimeline.bandRows` (`delay`, `partition`, `link`, …).
     public var row: String
-    /// What was active, e.g. `delay 120±50 ms`, `r1 isolated`.
+    /// What was active, e.g. `delay 120±50 ms`, `halves (12 links cut)`.
     public var label: String
     /// Start, µs on the run clock.
     public var startUs: Int64

@@ -169,6 +169,8 @@ public enum RunReportPage {
             rect.isolated,.key.isolated{fill:#7b61ff;background:#7b61ff;fill-opacity:.85}\
             .key.up{background:#cfe8d5}rect.band{fill-opacity:.85}rect.delay{fill:#4e79a7}\
             rect.corrupt{fill:#b07aa1}rect.loss{fill:#9c755f}rect.partition{fill:#7b61ff}\
+            rect.link{fill:#59a14f}rect.bandwidth{fill:#76b7b2}rect.clog{fill:#e15759}\
+            rect.reorder{fill:#edc948}rect.duplicate{fill:#ff9da7}\
             .failure-marker line{stroke:#d0021b;stroke-width:2}.failure-label{fill:#d0021b;\
             font-weight:700;font-size:12px}.key.fail{background:#d0021b;width:3px}\
             circle.pt{r:1.7px;fill-opacity:.75}.unfinished-request path{stroke:#d0021b;\
