@@ -104,11 +104,23 @@ struct ReportBrowserTests {
         for row in ReportTimeline.bandRows {
             #expect(dom.contains("<g class=\"fault-row\" data-row=\"\(row)\">"), "row \(row)")
         }
+        // A replica is isolated by `isolate` and by any partition that cuts it off from every
+        // other replica (halves of 3 can).
+        func isolatedReplica(_ decision: FaultDecision) -> Int? {
+            switch decision {
+            case .isolate(let replica): replica
+            case .partition(let partition): partition.isolatedReplica(replicaCount: 3)
+            default: nil
+            }
+        }
         for replica in 0..<3 {
-            for (kind, state) in [
-                (FaultKind.terminate, "terminated"), (.pause, "paused"), (.isolate, "isolated"),
-            ] {
-                let count = decisions.filter { $0.kind == kind && $0.replica == replica }.count
+            let starts: [(state: String, starts: (FaultDecision) -> Bool)] = [
+                ("terminated", { $0 == .terminate(replica: replica) }),
+                ("paused", { $0 == .pause(replica: replica) }),
+                ("isolated", { isolatedReplica($0) == replica }),
+            ]
+            for (state, startsSegment) in starts {
+                let count = decisions.filter(startsSegment).count
                 let drawn = occurrences(
                     of: "data-replica=\"\(replica)\" data-state=\"\(state)\"",
                     in: dom
