@@ -81,39 +81,11 @@ static int put_options(struct nl_msg *msg, const struct vx_netem_options *o) {
     return 0;
 }
 
-int vx_netem_send(
-    struct nl_sock *sock,
-    int ifindex,
-    uint32_t parent,
-    uint32_t handle,
-    int nlmsg_flags,
-    const struct vx_netem_options *options) {
-    struct nl_msg *msg = nlmsg_alloc_size(request_capacity);
-    if (msg == NULL) return -NLE_NOMEM;
-    struct tcmsg tcm;
-    memset(&tcm, 0, sizeof(tcm));
-    tcm.tcm_family = AF_UNSPEC;
-    tcm.tcm_ifindex = ifindex;
-    tcm.tcm_parent = parent;
-    tcm.tcm_handle = handle;
-    int err = -NLE_NOMEM;
-    if (nlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, RTM_NEWQDISC, 0, nlmsg_flags | NLM_F_ACK)
-        == NULL)
-        goto done;
-    if ((err = nlmsg_append(msg, &tcm, sizeof(tcm), NLMSG_ALIGNTO)) < 0) goto done;
-    if ((err = nla_put_string(msg, TCA_KIND, "netem")) < 0) goto done;
-    if ((err = put_options(msg, options)) < 0) goto done;
-    if ((err = nl_send_auto(sock, msg)) < 0) goto done;
-    err = nl_wait_for_ack(sock);
-done:
-    nlmsg_free(msg);
-    return err < 0 ? err : 0;
-}
-
-/// Builds one netem request with the given sequence number into a new message.
+/// Builds one netem request from `port` with sequence number `seq` (NL_AUTO_PORT and NL_AUTO_SEQ
+/// let nl_send_auto fill them in) into a new message.
 static int build_netem(
-    struct nl_sock *sock, int ifindex, uint32_t parent, uint32_t handle, int flags,
-    unsigned int seq, const struct vx_netem_options *options, struct nl_msg **out) {
+    int ifindex, uint32_t parent, uint32_t handle, int flags, uint32_t port, unsigned int seq,
+    const struct vx_netem_options *options, struct nl_msg **out) {
     *out = NULL;
     struct nl_msg *msg = nlmsg_alloc_size(request_capacity);
     if (msg == NULL) return -NLE_NOMEM;
@@ -124,8 +96,7 @@ static int build_netem(
     tcm.tcm_parent = parent;
     tcm.tcm_handle = handle;
     int err = -NLE_NOMEM;
-    if (nlmsg_put(msg, nl_socket_get_local_port(sock), seq, RTM_NEWQDISC, 0, flags) == NULL)
-        goto fail;
+    if (nlmsg_put(msg, port, seq, RTM_NEWQDISC, 0, flags) == NULL) goto fail;
     if ((err = nlmsg_append(msg, &tcm, sizeof(tcm), NLMSG_ALIGNTO)) < 0) goto fail;
     if ((err = nla_put_string(msg, TCA_KIND, "netem")) < 0) goto fail;
     if ((err = put_options(msg, options)) < 0) goto fail;
@@ -134,6 +105,22 @@ static int build_netem(
 fail:
     nlmsg_free(msg);
     return err;
+}
+
+int vx_netem_send(
+    struct nl_sock *sock,
+    int ifindex,
+    uint32_t parent,
+    uint32_t handle,
+    int nlmsg_flags,
+    const struct vx_netem_options *options) {
+    struct nl_msg *msg = NULL;
+    int err = build_netem(ifindex, parent, handle, nlmsg_flags | NLM_F_ACK, NL_AUTO_PORT,
+                          NL_AUTO_SEQ, options, &msg);
+    if (err < 0) return err;
+    if ((err = nl_send_auto(sock, msg)) >= 0) err = nl_wait_for_ack(sock);
+    nlmsg_free(msg);
+    return err < 0 ? err : 0;
 }
 
 /// Sequence numbers of batches: apart from libnl's own (a batch must not move the socket's
@@ -162,8 +149,9 @@ int vx_netem_send_batch(
         last_seq = seq;
         /* NLM_F_REQUEST, or the kernel only acknowledges the message. */
         int flags = nlmsg_flags | NLM_F_REQUEST | (index + 1 == count ? NLM_F_ACK : 0);
-        err = build_netem(sock, ifindex, changes[index].parent, changes[index].handle, flags, seq,
-                          &changes[index].options, &msgs[index]);
+        err = build_netem(ifindex, changes[index].parent, changes[index].handle, flags,
+                          nl_socket_get_local_port(sock), seq, &changes[index].options,
+                          &msgs[index]);
         if (err < 0) {
             *failed_index = index;
             goto done;
