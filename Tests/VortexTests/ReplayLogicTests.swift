@@ -2,7 +2,8 @@
 // and continues from what the test really ran; a shrunk schedule stays consistent (no restart of
 // a replica whose terminate was removed); the recorded schedule comes due at its times and hands
 // back impossible decisions as skips; the duration cut ends just after the failure; faults.jsonl
-// keeps when a decision was taken and still reads lines without it.
+// keeps when a decision was taken and still reads lines without it; a summary written before
+// partitions and --faulty-max still reruns.
 
 import Foundation
 import Testing
@@ -150,6 +151,42 @@ import Testing
         let read = try JSONDecoder().decode(FaultLogEntry.self, from: older)
         #expect(read.decidedUs == nil)
         #expect(read.decision == .pause(replica: 0))
+    }
+
+    @Test func aSummaryFromBeforePartitionsRerunsWithEveryReplicaAllowedFaulty() throws {
+        // summary.json as versions before partitions and --faulty-max wrote it.
+        let older = Data(
+            #"""
+            {"schemaVersion":1,"verdict":"pass","reason":"pass","exitCode":0,"message":"ok",
+             "seed":335,"configuration":{"target":"etcd","targetName":"etcd","backend":"proxy",
+             "replicaCount":5,"testDurationSeconds":60,"livenessWindowSeconds":180,
+             "faultWeights":{"none":12000,"terminate":2,"pause":2},
+             "driverCommand":"{vortex-dir}/vortex-driver-etcd","workload":"ledger",
+             "vortexVersion":"0.2.0","commandLine":["vortex","run"]},
+             "elapsedSeconds":61,"faultsInjected":{"terminate":1},"actions":{"terminate":1},
+             "requests":{},"requestsPerSecond":0,
+             "latency":{"count":0,"p50Ms":0,"p90Ms":0,"p99Ms":0,"maxMs":0},
+             "latencyByCommand":{},"longestRecoverySeconds":0,"output":"/o"}
+            """#.utf8
+        )
+        var summary = try JSONDecoder().decode(RunSummary.self, from: older)
+        #expect(summary.partitions == nil)
+        #expect(summary.configuration.faultyMax == nil)
+        #expect(summary.configuration.faultyReplicasMax == nil)
+        let run = RecordedRun(directory: "/o", summary: summary, schedulePath: "/o/f", entries: [])
+        let options = try run.runOptions(output: nil, testDuration: nil, keepOutput: false)
+        #expect(options.faultyMax == "5")
+        #expect(options.faultWeights.contains("partition-halves=0"))
+
+        summary.configuration.faultyMax = "majority"
+        let newer = RecordedRun(
+            directory: "/o",
+            summary: summary,
+            schedulePath: "/o/f",
+            entries: []
+        )
+        let rerun = try newer.runOptions(output: nil, testDuration: nil, keepOutput: false)
+        #expect(rerun.faultyMax == "majority")
     }
 
     private func entry(
