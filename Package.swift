@@ -10,6 +10,7 @@ import PackageDescription
 /// Local packages under Packages/. The folder name is the package name.
 let localPackages = [
     "ProcessControl", "Supervision", "FaultProxy", "Netem", "ChromeTrace", "Workload",
+    "Linearizability",
 ]
 
 let package = Package(
@@ -45,6 +46,7 @@ let package = Package(
                 .product(name: "ProcessControl", package: "ProcessControl"),
                 .product(name: "FaultProxy", package: "FaultProxy"),
                 .product(name: "Netem", package: "Netem"),
+                .product(name: "Linearizability", package: "Linearizability"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

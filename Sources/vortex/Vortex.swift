@@ -17,6 +17,7 @@ struct Vortex: AsyncParsableCommand {
         version: VortexVersion.current,
         subcommands: [
             RunCommand.self, TargetsCommand.self, ProxyCommand.self, NetemCheckCommand.self,
+            CheckCommand.self,
         ]
     )
 

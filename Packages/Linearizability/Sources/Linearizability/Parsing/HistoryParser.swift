@@ -1,0 +1,48 @@
+// The entry point for reading a history: from text or from a file, in either format, into a
+// paired History. Every failure is one HistoryError naming the file and, when it is a line's
+// fault, the line.
+
+import Foundation
+
+/// The formats a history can be read from.
+public enum HistoryFormat: String, Sendable, CaseIterable {
+    /// history.jsonl, as vortex records it (docs/linearizability.md).
+    case vortex
+    /// A Jepsen register log (one register, `jepsen.util` lines).
+    case jepsen
+}
+
+/// Reads histories.
+public enum HistoryParser {
+    /// The history in `text`, named `source` in errors.
+    public static func parse(
+        _ text: String,
+        format: HistoryFormat,
+        source: String
+    ) throws(HistoryError) -> History {
+        let events: [HistoryEvent]
+        switch format {
+        case .vortex: events = try VortexLineParser.events(in: text, source: source)
+        case .jepsen: events = try JepsenLineParser.events(in: text, source: source)
+        }
+        return try History(events: events, source: source)
+    }
+
+    /// The history in the file at `path`.
+    public static func load(path: String, format: HistoryFormat) throws(HistoryError) -> History {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw HistoryError(source: path, line: nil, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else {
+            throw HistoryError(source: path, line: nil, reason: "is a directory, not a history")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HistoryError(source: path, line: nil, reason: "cannot be read")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw HistoryError(source: path, line: nil, reason: "is not UTF-8 text")
+        }
+        return try parse(text, format: format, source: path)
+    }
+}

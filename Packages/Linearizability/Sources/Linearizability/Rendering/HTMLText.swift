@@ -1,0 +1,21 @@
+// Escaping for text placed in HTML and SVG, so that labels and error texts from a history can
+// never open a tag or an attribute.
+
+enum HTMLText {
+    /// `text` with &, <, >, " and ' escaped.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+}

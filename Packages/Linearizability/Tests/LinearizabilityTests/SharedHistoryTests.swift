@@ -1,0 +1,41 @@
+// The checker against the labelled Jepsen etcd histories (../shared/histories): every verdict
+// must match the label, and every violation must come with a minimal set that is itself not
+// linearizable.
+
+import Foundation
+import Linearizability
+import Testing
+
+@Suite struct SharedHistoryTests {
+    @Test func checkerAgreesWithEveryLabelledHistory() throws {
+        let (folder, reason) = SharedHistories.folder()
+        guard let folder else {
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                Issue.record("labelled histories missing under CI: \(reason)")
+            } else {
+                print("SKIPPED checkerAgreesWithEveryLabelledHistory: \(reason)")
+            }
+            return
+        }
+        let labels = try SharedHistories.labels(in: folder)
+        #expect(labels.count >= 70, "README table of \(folder) has \(labels.count) rows")
+        let checker = LinearizabilityChecker()
+        for (file, linearizable) in labels.sorted(by: { $0.key < $1.key }) {
+            let history = try HistoryParser.load(path: folder + "/" + file, format: .jepsen)
+            let check = checker.check(history)
+            #expect(
+                check.verdict == (linearizable ? .linearizable : .notLinearizable),
+                "\(file): labelled \(linearizable ? "linearizable" : "not linearizable"), checked \(check.verdict.rawValue)"
+            )
+            for keyCheck in check.violations {
+                let violation = try #require(keyCheck.violation)
+                #expect(!violation.minimal.isEmpty)
+                let subset = history.operations.filter { violation.minimal.contains($0.id) }
+                #expect(
+                    checker.verdict(of: subset) == .notLinearizable,
+                    "\(file): minimal set orders"
+                )
+            }
+        }
+    }
+}
