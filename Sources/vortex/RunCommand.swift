@@ -62,6 +62,25 @@ struct RunCommand: AsyncParsableCommand {
     )
     var faultWeights: [String] = []
 
+    @Option(help: "The workload: ledger (TigerBeetle's, one client) or register (linearizability).")
+    var workload = defaults.workload
+
+    @Option(
+        help: """
+            Concurrent clients of --workload register, 1 through 32 (default \
+            \(RunOptions.defaultClients)).
+            """
+    )
+    var clients: String?
+
+    @Option(
+        help: """
+            --workload register: a reply later than this leaves the operation's outcome unknown \
+            and replaces the client's driver (default \(RunOptions.defaultRequestTimeout)).
+            """
+    )
+    var requestTimeout: String?
+
     func run() async throws {
         var options = RunOptions()
         options.target = target
@@ -76,6 +95,9 @@ struct RunCommand: AsyncParsableCommand {
         options.livenessWindow = livenessWindow
         options.keepOutput = keepOutput
         options.faultWeights = faultWeights
+        options.workload = workload
+        options.clients = clients
+        options.requestTimeout = requestTimeout
         let configuration: RunConfiguration
         do {
             configuration = try RunConfiguration.validate(options, environment: .current())

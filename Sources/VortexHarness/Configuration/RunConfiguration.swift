@@ -38,6 +38,10 @@ public struct RunConfiguration: Sendable {
     public var keepOutput: Bool
     /// The weight of each fault action.
     public var faultWeights: FaultWeights
+    /// The workload the driver runs.
+    public var workload: WorkloadKind = .ledger
+    /// The register workload's options (nil for the ledger).
+    public var register: RegisterOptions?
 
     /// The ports behind a proxy in this run (the target's proxied ports with `--faults proxy`).
     public var layout: ClusterLayout {
@@ -68,6 +72,7 @@ public struct RunConfiguration: Sendable {
             )
         }
         let target = try loadTarget(options.target)
+        let workload = try parseWorkload(options)
         var weights = FaultWeights.defaults(for: faults)
         if faults == .proxy && target.corruptiblePorts.isEmpty {
             weights.disable(.corrupt)
@@ -86,6 +91,7 @@ public struct RunConfiguration: Sendable {
         )
         let driver = try resolveDriver(
             options.driverCommand,
+            workload: workload.kind,
             target: target,
             environment: environment
         )
@@ -115,7 +121,9 @@ public struct RunConfiguration: Sendable {
             vortexDirectory: environment.vortexDirectory,
             livenessWindow: livenessWindow,
             keepOutput: options.keepOutput,
-            faultWeights: weights
+            faultWeights: weights,
+            workload: workload.kind,
+            register: workload.register
         )
     }
 
@@ -176,6 +184,7 @@ public struct RunConfiguration: Sendable {
 
     private static func resolveDriver(
         _ text: String?,
+        workload: WorkloadKind,
         target: TargetDefinition,
         environment: RunEnvironment
     ) throws(ConfigurationError) -> CommandTemplate {
@@ -195,9 +204,16 @@ public struct RunConfiguration: Sendable {
             )
             try template.requireClusterWide(field: "--driver-command")
             hint = "check --driver-command"
-        } else if let builtin = target.driver.command {
+        } else if let builtin = target.driver.command(for: workload) {
             template = builtin
             hint = target.driverInstallHint
+        } else if !target.driver.workloads.contains(workload) {
+            throw ConfigurationError(
+                "target \(target.name) has no \(workload) driver (it speaks "
+                    + "\(target.driver.workloads.map(\.rawValue).joined(separator: ", "))); give "
+                    + "--driver-command CMD (a \(workload) driver, docs/workload.md) or another "
+                    + "--workload"
+            )
         } else {
             throw ConfigurationError(
                 "target \(target.name) needs --driver-command CMD (a driver speaking the vortex "

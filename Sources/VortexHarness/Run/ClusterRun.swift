@@ -105,7 +105,8 @@ final class ClusterRun: Sendable {
             statistics: tickStatistics.withLock { $0 } ?? TickStatistics(),
             requestsFinished: progress.finishedCount,
             latencyByCommand: progress.latencyByCommand,
-            ledger: progress.ledger
+            ledger: progress.ledger,
+            register: progress.register
         )
     }
 
@@ -240,4 +241,6 @@ struct RunResult: Sendable {
     var latencyByCommand: [String: LatencyHistogram]
     /// The ledger totals (nil when the workload never stopped cleanly, e.g. never started).
     var ledger: LedgerTotals?
+    /// The register workload's totals (nil for the ledger, or when it never stopped cleanly).
+    var register: RegisterSummary? = nil
 }
