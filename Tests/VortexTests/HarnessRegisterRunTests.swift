@@ -2,7 +2,8 @@
 // fixture (Fixtures/register-file-driver.py: registers in a locked file, so no cluster is needed)
 // against stand-in replicas passes and writes a history `vortex check` accepts; a driver that
 // serves reads from a stale cache fails with 13 and anomaly.html; a driver that stops answering
-// is replaced by a new process; a malformed reply fails with 16; and real etcd passes under proxy
+// is replaced by a new process; liveness asks for ok operations (17); a malformed reply fails
+// with 16; and real etcd passes under proxy
 // faults with the built-in Swift driver and with the Python example of docs/workload.md.
 
 import Foundation
@@ -141,6 +142,24 @@ struct HarnessRegisterRunTests {
         #expect(log.contains("killed it, process \(hung + 2) takes over"))
     }
 
+    @Test func noOkOperationWithinTheLivenessWindowFailsWithSeventeen() throws {
+        let run = try Run()
+        defer { run.remove() }
+        let outcome = try run.fileDriver(
+            "silent",
+            [
+                "--clients", "2", "--request-timeout", "500ms", "--liveness-window", "3s",
+                "--test-duration", "60s", "--seed", "6",
+            ]
+        )
+        #expect(outcome.status == 17, "\(outcome.standardError)")
+        let summary = try OutputFormatChecks.checkSummary(run.output)
+        // Every operation timed out, and each timeout replaced its client's driver.
+        let register = try #require(summary.register)
+        #expect(register.ok == 0 && register.info > 2, "\(register)")
+        #expect(register.driverRestarts >= register.info - 2, "\(register)")
+    }
+
     @Test func aMalformedReplyFailsWithSixteen() throws {
         let run = try Run()
         defer { run.remove() }
@@ -192,7 +211,10 @@ struct HarnessRegisterRunTests {
             section.components(separatedBy: "```python\n").dropFirst().first?
                 .components(separatedBy: "```").first
         )
-        #expect(code.split(separator: "\n", omittingEmptySubsequences: false).count <= 41)
+        #expect(
+            code.split(separator: "\n", omittingEmptySubsequences: false).count <= 41,
+            "at most 40 lines"
+        )
         return code
     }
 

@@ -9,6 +9,7 @@
 #              answers it (and never applies it)                     -> vortex replaces it, passes
 #   garbage    the first process to reach its third request answers
 #              a line that is not JSON                               -> vortex exits 16
+#   silent     never answers                                         -> vortex exits 17
 # Usage: register-file-driver.py DIRECTORY MODE <cluster> <addresses>
 import fcntl
 import json
@@ -58,7 +59,7 @@ def execute(request):
 
 for count, line in enumerate(sys.stdin, start=1):
     request = json.loads(line)
-    if count == 3 and mode == "hang-once" and claimed("hung"):
+    if mode == "silent" or (count == 3 and mode == "hang-once" and claimed("hung")):
         time.sleep(3600)
     if count == 3 and mode == "garbage" and claimed("garbage"):
         print("this is not json", flush=True)
