@@ -160,6 +160,44 @@ struct HarnessRegisterRunTests {
         #expect(register.driverRestarts >= register.info - 2, "\(register)")
     }
 
+    @Test func anInterruptedRunKeepsAWholeHistoryAndLeavesNoProcess() async throws {
+        let directory = try TrialDirectory("register")
+        defer { directory.remove() }
+        let process = directory.vortexProcess([
+            "run", "--workload", "register", "--target",
+            HarnessCLI.fixtures + "/harness-sleeper.toml", "--faults", "none",
+            "--test-duration", "60s", "--seed", "9", "--output", directory.output,
+            "--driver-command",
+            "\(HarnessCLI.fixtures)/register-file-driver.py \(directory.path) correct",
+        ])
+        try process.run()
+        let history = directory.output + "/history.jsonl"
+        // Bounded by the time limit of the suite: the run writes lines from its first second.
+        while directory.text(history).split(separator: "\n").count < 500 && process.isRunning {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 143)
+        let summary = try OutputFormatChecks.checkSummary(directory.output)
+        #expect(summary.reason == "interrupted")
+        let register = try #require(summary.register)
+        let parsed = try HistoryParser.load(path: history, format: .vortex)
+        #expect(parsed.operations.count == register.ok + register.fail + register.info)
+        #expect(register.keysChecked > 0 && register.keysNotLinearizable == 0)
+        // Every invocation has its completion: the operations in flight ended `info`.
+        let lines = directory.text(history).split(separator: "\n")
+        #expect(lines.filter { $0.contains(#""type":"invoke""#) }.count * 2 == lines.count)
+        let left = try await ProcessScan.waitForTrialProcessesToEnd(
+            mentioning: directory.path,
+            marker: directory.marker,
+            pidNamespace: nil,
+            timeout: .seconds(10)
+        )
+        #expect(left.isEmpty, "\(left)")
+        ProcessScan.kill(left)
+    }
+
     @Test func aMalformedReplyFailsWithSixteen() throws {
         let run = try Run()
         defer { run.remove() }
