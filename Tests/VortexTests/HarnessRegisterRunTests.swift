@@ -62,6 +62,7 @@ struct HarnessRegisterRunTests {
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let summary = try OutputFormatChecks.checkSummary(run.output)
         #expect(summary.configuration.workload == "register")
+        #expect(summary.message.hasSuffix("keys checked, none not linearizable"))
         #expect(summary.configuration.clients == 3)
         #expect(summary.configuration.requestTimeoutSeconds == 5)
         let register = try #require(summary.register)

@@ -20,4 +20,10 @@ public struct RegisterSummary: Sendable, Hashable, Codable {
     /// The keys that are not linearizable, each with the smallest set of operations that cannot
     /// be ordered (empty when every key checked was linearizable).
     public var violations: [RegisterViolationSummary]
+
+    /// The message of a register run that passed.
+    var passMessage: String {
+        "test duration elapsed; \(keysChecked) keys checked, none not linearizable"
+            + (keysUndecided > 0 ? " (\(keysUndecided) undecided)" : "")
+    }
 }

@@ -98,7 +98,10 @@ final class ClusterRun: Sendable {
             verdict.fail(.internalError, "the run ended without a verdict")
         }
         if showProgress { log.clearProgress() }
-        let (outcome, message) = verdict.outcome
+        var (outcome, message) = verdict.outcome
+        if outcome == .pass, let register = progress.register {
+            message = register.passMessage
+        }
         return RunResult(
             outcome: outcome,
             message: message,
