@@ -10,6 +10,7 @@ import PackageDescription
 /// Each benchmark target measures the local package of the same name (minus "Benchmarks").
 let benchmarkedPackages = [
     "ProcessControl", "Supervision", "FaultProxy", "Netem", "ChromeTrace", "Workload",
+    "Linearizability",
 ]
 
 /// Extra dependencies of a benchmark target beyond its own package and Benchmark.

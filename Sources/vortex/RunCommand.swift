@@ -1,5 +1,6 @@
 // `vortex run`: parse the flags into RunOptions, validate them into a RunConfiguration (any wrong
-// input is one line and exit 2, before anything starts), then hand the run to VortexHarness.
+// input is one line and exit 2, before anything starts), then hand the run to VortexHarness, or,
+// with --check-only, stop there with exit 0.
 
 import ArgumentParser
 import VortexHarness
@@ -81,6 +82,14 @@ struct RunCommand: AsyncParsableCommand {
     )
     var requestTimeout: String?
 
+    @Flag(
+        help: """
+            Check the flags, the target, the executables and the output location, then exit 0 \
+            without starting anything (2 with one line saying what is wrong).
+            """
+    )
+    var checkOnly = false
+
     func run() async throws {
         var options = RunOptions()
         options.target = target
@@ -103,6 +112,15 @@ struct RunCommand: AsyncParsableCommand {
             configuration = try RunConfiguration.validate(options, environment: .current())
         } catch {
             throw ValidationError(error.message)
+        }
+        if checkOnly {
+            print(
+                "vortex: ok: target=\(configuration.target.name) "
+                    + "faults=\(configuration.faults.rawValue) "
+                    + "replicas=\(configuration.replicaCount) seed=\(configuration.seed) "
+                    + "output=\(configuration.outputDirectory) (nothing started)"
+            )
+            return
         }
         let code = await RunLauncher.launch(configuration)
         throw ExitCode(code)

@@ -16,8 +16,8 @@ struct Vortex: AsyncParsableCommand {
             """,
         version: VortexVersion.current,
         subcommands: [
-            RunCommand.self, TargetsCommand.self, ProxyCommand.self, NetemCheckCommand.self,
-            CheckCommand.self,
+            RunCommand.self, SweepCommand.self, TargetsCommand.self, ProxyCommand.self,
+            NetemCheckCommand.self, CheckCommand.self, ReplayCommand.self, ShrinkCommand.self,
         ]
     )
 

@@ -8,7 +8,8 @@ import Testing
 @Suite struct HarnessHelpTextTests {
     static let helpCommands: [[String]] = [
         ["--help"], ["run", "--help"], ["proxy", "--help"], ["targets", "--help"],
-        ["netem-check", "--help"],
+        ["netem-check", "--help"], ["replay", "--help"], ["shrink", "--help"],
+        ["sweep", "--help"],
     ]
 
     @Test(arguments: helpCommands)

@@ -16,12 +16,26 @@ enum OutputFormatChecks {
         "requests": "object", "requestsPerSecond": "number", "latency": "object",
         "latencyByCommand": "object", "longestRecoverySeconds": "number", "output": "string",
     ]
+    /// Fields of summary.json that only some runs have (absent otherwise), with their JSON type.
+    static let occasionalSummaryFields: [String: String] = [
+        "tickLoopStartUs": "number", "verdictTimeUs": "number", "mismatch": "string",
+        "replay": "object", "register": "object",
+    ]
+    /// Every field of summary.json's `replay`, which replays have.
+    static let replayFields: [String: String] = [
+        "original": "string", "schedule": "string", "scheduled": "number", "skipped": "number",
+        "originalReason": "string", "matchesOriginal": "number",
+    ]
     /// Every field of summary.json's `configuration`.
     static let configurationFields: [String: String] = [
         "target": "string", "targetName": "string", "backend": "string",
         "replicaCount": "number", "testDurationSeconds": "number",
         "livenessWindowSeconds": "number", "faultWeights": "object", "driverCommand": "string",
         "workload": "string", "vortexVersion": "string", "commandLine": "array",
+    ]
+    /// Fields of summary.json's `configuration` that only some runs have, with their JSON type.
+    static let occasionalConfigurationFields: [String: String] = [
+        "tigerbeetleExecutable": "string", "clients": "number", "requestTimeoutSeconds": "number",
     ]
 
     /// Checks `<output>/summary.json` against the schema; returns it decoded.
@@ -34,6 +48,20 @@ enum OutputFormatChecks {
         expectFields(object, summaryFields, in: "summary.json")
         let configuration = try #require(object["configuration"] as? [String: Any])
         expectFields(configuration, configurationFields, in: "configuration")
+        expectFields(
+            configuration,
+            occasionalConfigurationFields.filter { configuration[$0.key] != nil },
+            in: "configuration"
+        )
+        expectFields(
+            object,
+            occasionalSummaryFields.filter { object[$0.key] != nil },
+            in: "summary.json"
+        )
+        #expect(object["verdictTimeUs"] != nil, "every run that ends has a verdict time")
+        if let replay = object["replay"] as? [String: Any] {
+            expectFields(replay, replayFields, in: "replay")
+        }
         let summary = try JSONDecoder().decode(RunSummary.self, from: data)
         #expect(summary.schemaVersion == RunSummary.currentSchemaVersion)
         #expect(summary.configuration.vortexVersion == VortexVersion.current)

@@ -178,7 +178,9 @@ struct HarnessRegisterRunTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         kill(process.processIdentifier, SIGINT)
-        process.waitUntilExit()
+        // Polled, not waitUntilExit(): a test must not block the cooperative pool. Bounded by
+        // the time limit of the suite: vortex ends soon after SIGINT.
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(process.terminationStatus == 143)
         let summary = try OutputFormatChecks.checkSummary(directory.output)
         #expect(summary.reason == "interrupted")

@@ -254,11 +254,12 @@ struct HarnessRunTests {
             #expect(outcome.status == 0, "\(outcome.standardError)")
             let lines = try String(contentsOfFile: output + "/faults.jsonl", encoding: .utf8)
                 .split(separator: "\n")
-            // The header line, then one decision per line; compare decisions without their time.
+            // The header line, then one decision per line; compare decisions without their times.
             return try lines.dropFirst().map { line in
                 var decision =
                     try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
                 decision["timeUs"] = nil
+                decision["decidedUs"] = nil
                 let data = try JSONSerialization.data(
                     withJSONObject: decision,
                     options: .sortedKeys

@@ -30,6 +30,9 @@ public struct RunConfiguration: Sendable {
     public var driverCommand: CommandTemplate
     /// The TigerBeetle binary, when the target uses `{tigerbeetle}`.
     public var tigerbeetleExecutable: String?
+    /// Whether the workload sends the sparse create operations: the TigerBeetle binary's release
+    /// (`tigerbeetle version`) is before 0.17.0. False for targets without `{tigerbeetle}`.
+    public var sparseCreates = false
     /// The directory of the running vortex executable (`{vortex-dir}`).
     public var vortexDirectory: String
     /// The liveness window (the original: 180 s).
@@ -96,6 +99,10 @@ public struct RunConfiguration: Sendable {
             environment: environment
         )
         try checkReplicaExecutable(target, tigerbeetle: tigerbeetle, environment: environment)
+        let sparseCreates = try tigerbeetle.map {
+            (path) throws(ConfigurationError) -> Bool in
+            try TigerBeetleVersionQuery.release(of: path).takesSparseCreates
+        }
         let resolvedSeed = seed ?? environment.inheritedSeed ?? environment.randomSeed()
         let output = try OutputLocation.checkDirectory(
             options.output ?? environment.inheritedOutput
@@ -118,6 +125,7 @@ public struct RunConfiguration: Sendable {
             logFile: logFile,
             driverCommand: driver,
             tigerbeetleExecutable: tigerbeetle,
+            sparseCreates: sparseCreates ?? false,
             vortexDirectory: environment.vortexDirectory,
             livenessWindow: livenessWindow,
             keepOutput: options.keepOutput,

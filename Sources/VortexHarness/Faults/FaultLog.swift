@@ -4,7 +4,7 @@
 // one decision with its tick and its time on the run's clock:
 //
 //   {"format":"vortex-faults","schemaVersion":1}
-//   {"tick":12,"timeUs":130512,"action":"terminate","replica":1}
+//   {"tick":12,"timeUs":130512,"decidedUs":129870,"action":"terminate","replica":1}
 //   {"tick":40,"timeUs":410877,"action":"delay","delayMs":77,"jitterMs":50}
 //
 // This file is the one home of that schema: the record type, its encoding, the writer and the
@@ -20,12 +20,16 @@ public struct FaultLogEntry: Sendable, Hashable {
     public var timeUs: Int64
     /// What was decided.
     public var decision: FaultDecision
+    /// Microseconds since the run's clock origin when the tick took the decision and began to
+    /// carry it out (`vortex replay` starts it at that moment); nil in older files.
+    public var decidedUs: Int64?
 
     /// Creates an entry.
-    public init(tick: UInt64, timeUs: Int64, decision: FaultDecision) {
+    public init(tick: UInt64, timeUs: Int64, decision: FaultDecision, decidedUs: Int64? = nil) {
         self.tick = tick
         self.timeUs = timeUs
         self.decision = decision
+        self.decidedUs = decidedUs
     }
 }
 
@@ -42,11 +46,18 @@ extension FaultLogEntry: Codable {
         case tick, timeUs, action, replica, delayMs, jitterMs, percent
     }
 
+    /// Fields about when a decision was carried out, beside its time.
+    private enum TimingKey: String, CodingKey {
+        case decidedUs
+    }
+
     /// Reads one decision line.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Key.self)
         tick = try container.decode(UInt64.self, forKey: .tick)
         timeUs = try container.decode(Int64.self, forKey: .timeUs)
+        decidedUs = try decoder.container(keyedBy: TimingKey.self)
+            .decodeIfPresent(Int64.self, forKey: .decidedUs)
         let action = try container.decode(String.self, forKey: .action)
         guard let kind = FaultKind(rawValue: action), kind != .none else {
             throw DecodingError.dataCorruptedError(
@@ -87,6 +98,8 @@ extension FaultLogEntry: Codable {
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(tick, forKey: .tick)
         try container.encode(timeUs, forKey: .timeUs)
+        var timing = encoder.container(keyedBy: TimingKey.self)
+        try timing.encodeIfPresent(decidedUs, forKey: .decidedUs)
         try container.encode(decision.kind.rawValue, forKey: .action)
         switch decision {
         case .terminate(let replica), .restart(let replica), .pause(let replica),
@@ -131,7 +144,7 @@ final class FaultLogFile: Sendable {
 
     private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return encoder
     }()
 }

@@ -51,6 +51,34 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var longestRecoverySeconds: Double
     /// The output directory.
     public var output: String
+    /// When the tick loop started, in microseconds on the run's clock (the origin `vortex
+    /// replay` counts recorded fault times from); nil when the run ended before it started.
+    public var tickLoopStartUs: Int64?
+    /// When the verdict was decided (the first failure, or the end of the duration), in
+    /// microseconds on the run's clock.
+    public var verdictTimeUs: Int64?
+    /// For a reconciliation failure, the kind of mismatch (`wrong status`, `wrong balance`, …).
+    public var mismatch: String?
+    /// For a run of `vortex replay`: what was replayed and whether it failed as the original.
+    public var replay: ReplaySummary?
+}
+
+/// What a replay carried out and how it compares with the original run.
+public struct ReplaySummary: Sendable, Hashable, Codable {
+    /// The original run's output directory.
+    public var original: String
+    /// The faults.jsonl that was replayed.
+    public var schedule: String
+    /// Decisions in the schedule.
+    public var scheduled: Int
+    /// Decisions skipped because they were impossible at their time.
+    public var skipped: Int
+    /// The original's `reason`.
+    public var originalReason: String
+    /// The original's `mismatch`, if any.
+    public var originalMismatch: String?
+    /// Whether this run ended with the original's reason (and mismatch).
+    public var matchesOriginal: Bool
 }
 
 /// What a run was configured with: enough to run it again.
@@ -81,6 +109,8 @@ public struct RunSummaryConfiguration: Sendable, Hashable, Codable {
     public var vortexVersion: String
     /// The full command line of the run.
     public var commandLine: [String]
+    /// `--tigerbeetle-executable`, when the target uses one.
+    public var tigerbeetleExecutable: String?
 }
 
 /// The ledger totals of a run.
@@ -126,7 +156,8 @@ extension RunSummary {
         _ configuration: RunConfiguration,
         result: RunResult,
         elapsed: Duration,
-        commandLine: [String]
+        commandLine: [String],
+        replay: ReplaySummary? = nil
     ) {
         let elapsedSeconds = Self.seconds(elapsed)
         func perSecond(_ count: Double) -> Double {
@@ -155,7 +186,8 @@ extension RunSummary {
             clients: configuration.register?.clients,
             requestTimeoutSeconds: configuration.register.map { Self.seconds($0.requestTimeout) },
             vortexVersion: VortexVersion.current,
-            commandLine: commandLine
+            commandLine: commandLine,
+            tigerbeetleExecutable: configuration.tigerbeetleExecutable
         )
         self.elapsedSeconds = elapsedSeconds
         faultsInjected = Self.byName(result.statistics.faultsInjected)
@@ -178,6 +210,10 @@ extension RunSummary {
         latencyByCommand = result.latencyByCommand.mapValues(LatencySummary.init)
         longestRecoverySeconds = Self.seconds(result.statistics.longestRecovery)
         output = configuration.outputDirectory
+        tickLoopStartUs = result.statistics.loopStart.map(RunClock.microseconds)
+        verdictTimeUs = result.verdictTime.map(RunClock.microseconds)
+        mismatch = result.mismatch
+        self.replay = replay
     }
 
     private static func seconds(_ duration: Duration) -> Double {

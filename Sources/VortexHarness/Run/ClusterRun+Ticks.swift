@@ -1,8 +1,11 @@
 // The tick loop of a run (docs/architecture.md, "The tick loop"): every 10 ms, stop at the end of
 // the test duration, notice a driver that exited, judge liveness, and take one fault decision and
-// carry it out. Each decision is logged with the moment it took effect on the run's clock, the
-// same moment in vortex.log (`time_us=`), faults.jsonl (`timeUs`) and trace.json (`ts`). The loop
-// returns what it counted.
+// carry it out. Decisions come from a FaultDecisionSource: the seeded scheduler, or in a replay
+// the recorded schedule, for which the loop also wakes at each decision's due time and skips
+// (and logs) a decision that is impossible at that moment. Each decision is logged with the
+// moment it took effect on the run's clock, the same moment in vortex.log (`time_us=`),
+// faults.jsonl (`timeUs`) and trace.json (`ts`). The loop returns what it counted, with the
+// moment it started (summary.json's `tickLoopStartUs`, the origin of replayed times).
 
 import Foundation
 import Supervision
@@ -14,6 +17,10 @@ struct TickStatistics: Sendable, Hashable {
     var actions: [FaultKind: Int] = [:]
     /// The longest an acceptable period waited for its first finished request.
     var longestRecovery: Duration = .zero
+    /// When the loop started, on the run's clock (nil when it never started).
+    var loopStart: Duration?
+    /// Scripted decisions skipped because they were impossible at their time (replays only).
+    var skipped = 0
 
     /// Decisions that created a fault (terminate, pause, delay, corrupt, loss, isolate), by kind.
     var faultsInjected: [FaultKind: Int] {
@@ -32,7 +39,7 @@ extension ClusterRun {
     func runTicks() async -> TickStatistics {
         var statistics = TickStatistics()
         let replicaCount = configuration.replicaCount
-        var scheduler = FaultScheduler(seed: seeds.scheduler, weights: configuration.faultWeights)
+        var source = decisionSource()
         var executor = FaultExecutor(
             replicaCount: replicaCount,
             replicas: replicas,
@@ -44,21 +51,16 @@ extension ClusterRun {
             replicaCount: replicaCount
         )
         var startedAt = Array(repeating: clock.elapsed(), count: replicaCount)
-        do {
-            let cluster = try await rootSupervisor().supervisor(at: [ReplicaGroup.supervisorID])
-            replicas.attach(cluster)
-        } catch {
-            fail(.internalError, "the cluster supervisor is not reachable: \(error)")
-            return statistics
-        }
+        guard await attachCluster() else { return statistics }
         var tick: UInt64 = 0
         var nextProgress = Duration.zero
         let loopStart = clock.elapsed()
+        statistics.loopStart = loopStart
         var nextThroughput = loopStart + Self.throughputInterval
         var finishedAtLastSample = 0
         // Bounded by the test duration: `now` grows with every tick.
         while !isStopping && !Task.isCancelled {
-            try? await Task.sleep(for: Self.tickInterval)
+            await Self.sleep(for: sleepInterval(nextDue: source.nextDueTime, since: loopStart))
             let now = clock.elapsed()
             if now - loopStart >= configuration.testDuration {
                 log.log(.info, "workload", "terminating due to max duration")
@@ -92,19 +94,20 @@ extension ClusterRun {
                 fail(violation.outcome, "liveness check: \(violation)")
                 return statistics
             }
-            if let decision = scheduler.decide(executor.cluster) {
+            switch source.next(at: clock.elapsed() - loopStart, in: executor.cluster) {
+            case nil: break
+            case .skip(let decision, let reason):
+                log.log(.warning, "faults", "tick=\(tick) replay: skipped \(decision): \(reason)")
+                statistics.skipped += 1
+            case .carryOut(let decision):
                 let before = executor.cluster
-                do {
-                    try await executor.execute(decision)
-                } catch {
-                    if isStopping { return statistics }
-                    fail(.internalError, "fault \(decision) could not be carried out: \(error)")
-                    return statistics
-                }
+                let decidedAt = ContinuousClock.now
+                guard await carryOut(decision, with: &executor) else { return statistics }
                 let tookEffect = ContinuousClock.now
                 record(
                     decision,
                     tick: tick,
+                    decidedAt: decidedAt,
                     at: tookEffect,
                     before: before,
                     after: executor.cluster
@@ -132,11 +135,71 @@ extension ClusterRun {
         return statistics
     }
 
+    /// The run's decision source: the recorded schedule of a replay, else the seeded scheduler.
+    // The steps of the loop that can throw live in small functions of their own. Swift 6.3's
+    // optimizer crashed (release builds) splitting an async function whose `try await` called
+    // a method on the result of another throwing call in the same expression
+    // (`try await rootSupervisor().supervisor(at:)`): keep such calls as separate statements.
+
+    /// Hands the running cluster supervisor to the replica group; false (and the run failed)
+    /// when it is not reachable.
+    @inline(never)
+    private func attachCluster() async -> Bool {
+        do {
+            let root = try rootSupervisor()
+            let cluster = try await root.supervisor(at: [ReplicaGroup.supervisorID])
+            replicas.attach(cluster)
+            return true
+        } catch {
+            fail(.internalError, "the cluster supervisor is not reachable: \(error)")
+            return false
+        }
+    }
+
+    /// Carries out `decision`; false when it failed (the run then fails, unless it is stopping).
+    @inline(never)
+    private func carryOut(
+        _ decision: FaultDecision,
+        with executor: inout FaultExecutor
+    ) async
+        -> Bool
+    {
+        do {
+            try await executor.execute(decision)
+            return true
+        } catch {
+            if !isStopping {
+                fail(.internalError, "fault \(decision) could not be carried out: \(error)")
+            }
+            return false
+        }
+    }
+
+    /// Sleeps `duration`, or less when the task is cancelled.
+    @inline(never)
+    private static func sleep(for duration: Duration) async {
+        try? await Task.sleep(for: duration)
+    }
+
+    private func decisionSource() -> any FaultDecisionSource {
+        if let replay { return replay.schedule }
+        return FaultScheduler(seed: seeds.scheduler, weights: configuration.faultWeights)
+    }
+
+    /// How long to sleep before the next wake-up: one tick, or less when the source's next
+    /// decision is due sooner (zero when it is overdue).
+    private func sleepInterval(nextDue: Duration?, since loopStart: Duration) -> Duration {
+        guard let nextDue else { return Self.tickInterval }
+        let untilDue = nextDue - (clock.elapsed() - loopStart)
+        return max(.zero, min(Self.tickInterval, untilDue))
+    }
+
     /// Logs a decision that took effect at `instant` in vortex.log, faults.jsonl and the trace,
-    /// all with that one time.
+    /// all with that one time (faults.jsonl also with when it was taken, `decidedAt`).
     private func record(
         _ decision: FaultDecision,
         tick: UInt64,
+        decidedAt: ContinuousClock.Instant,
         at instant: ContinuousClock.Instant,
         before: ObservedCluster,
         after: ObservedCluster
@@ -148,7 +211,14 @@ extension ClusterRun {
             "tick=\(tick) t=\(DurationSyntax.formatMilliseconds(clock.elapsed(at: instant))) "
                 + "time_us=\(timeUs) \(decision)"
         )
-        faultLog.append(FaultLogEntry(tick: tick, timeUs: timeUs, decision: decision))
+        faultLog.append(
+            FaultLogEntry(
+                tick: tick,
+                timeUs: timeUs,
+                decision: decision,
+                decidedUs: clock.microseconds(at: decidedAt)
+            )
+        )
         for replica in before.replicas.indices
         where before.replicas[replica] != after.replicas[replica] {
             trace.replica(replica, became: after.replicas[replica], at: instant)

@@ -30,6 +30,8 @@ final class ClusterRun: Sendable {
     let showProgress: Bool
     let clock: RunClock
     let seeds: RunSeeds
+    /// The recorded schedule to carry out instead of drawing decisions (`vortex replay`).
+    let replay: ReplayPlan?
     private let stopping = Atomic<Bool>(false)
     private let root = Mutex<Supervisor?>(nil)
     /// Set once, by the tick loop's child when the loop returns.
@@ -41,7 +43,8 @@ final class ClusterRun: Sendable {
         log: RunLog,
         trace: RunTrace,
         network: (any NetworkBackend)?,
-        replicaProcesses: ReplicaProcessTable
+        replicaProcesses: ReplicaProcessTable,
+        replay: ReplayPlan? = nil
     ) throws {
         self.configuration = configuration
         self.values = PlaceholderValues(configuration)
@@ -54,6 +57,7 @@ final class ClusterRun: Sendable {
         self.faultLog = try FaultLogFile(path: "\(configuration.outputDirectory)/faults.jsonl")
         self.showProgress = isatty(1) == 1
         self.seeds = RunSeeds(runSeed: configuration.seed)
+        self.replay = replay
     }
 
     /// Whether the run is stopping (a verdict was reached or a signal came).
@@ -65,9 +69,10 @@ final class ClusterRun: Sendable {
         root.withLock { $0 }?.shutdown()
     }
 
-    /// Records a failure, marks it in the trace and stops the tree.
-    func fail(_ reason: RunOutcome, _ message: String) {
-        if verdict.fail(reason, message) {
+    /// Records a failure (with the kind of mismatch of a reconciliation failure), marks it in
+    /// the trace and stops the tree.
+    func fail(_ reason: RunOutcome, _ message: String, mismatch: String? = nil) {
+        if verdict.fail(reason, message, mismatch: mismatch) {
             log.log(.error, "vortex", message)
             trace.failure(reason, message)
         } else {
@@ -109,7 +114,9 @@ final class ClusterRun: Sendable {
             requestsFinished: progress.finishedCount,
             latencyByCommand: progress.latencyByCommand,
             ledger: progress.ledger,
-            register: progress.register
+            register: progress.register,
+            verdictTime: verdict.decidedAt.map { clock.elapsed(at: $0) },
+            mismatch: verdict.mismatch
         )
     }
 
@@ -246,4 +253,8 @@ struct RunResult: Sendable {
     var ledger: LedgerTotals?
     /// The register workload's totals (nil for the ledger, or when it never stopped cleanly).
     var register: RegisterSummary? = nil
+    /// When the verdict was decided, on the run's clock.
+    var verdictTime: Duration?
+    /// The kind of mismatch of a reconciliation failure.
+    var mismatch: String?
 }

@@ -2,16 +2,22 @@
 // chosen seed and output directory in the environment and re-executes vortex inside new
 // user+pid+net+mount namespaces (ProcessControl.Namespaces), as the original: fixed ports never
 // collide and nothing outlives the run. Inside, it creates the output directory, checks the
-// network backend, runs the cluster to a verdict, writes summary.json, prints the verdict line,
-// and removes the output directory after a pass unless asked to keep it.
+// network backend, runs the cluster to a verdict, writes summary.json and report.html, prints the
+// verdict line, and removes the output directory after a pass unless asked to keep it. A replay
+// (`vortex replay`) is the same run with a recorded schedule; it also says whether it ended as
+// the original did, on the line before the verdict.
 
 import Foundation
 import ProcessControl
 
 /// Starts a validated run and returns its exit code.
 public enum RunLauncher {
-    /// Runs `configuration` to the end and returns the exit code of the verdict.
-    public static func launch(_ configuration: RunConfiguration) async -> Int32 {
+    /// Runs `configuration` to the end (carrying out `replay`'s schedule instead of drawing
+    /// faults, when given) and returns the exit code of the verdict.
+    public static func launch(
+        _ configuration: RunConfiguration,
+        replay: ReplayPlan? = nil
+    ) async -> Int32 {
         setenv(RunEnvironment.seedVariable, "\(configuration.seed)", 1)
         setenv(RunEnvironment.outputVariable, configuration.outputDirectory, 1)
         if let failure = await relaunchInNamespaces() {
@@ -32,7 +38,7 @@ public enum RunLauncher {
             dup2(descriptor, 2)
             close(descriptor)
         }
-        return await runInside(configuration)
+        return await runInside(configuration, replay: replay)
     }
 
     /// Re-executes vortex in new namespaces. Returns (nil) only inside them; the outer process
@@ -54,7 +60,10 @@ public enum RunLauncher {
         }
     }
 
-    private static func runInside(_ configuration: RunConfiguration) async -> Int32 {
+    private static func runInside(
+        _ configuration: RunConfiguration,
+        replay: ReplayPlan?
+    ) async -> Int32 {
         // First of all: from here on SIGINT/SIGTERM are kept (as pid 1 of the namespace this
         // process would otherwise ignore them) and acted on once the supervision tree runs.
         let signals = try? SignalWatcher([.interrupt, .terminate])
@@ -102,22 +111,37 @@ public enum RunLauncher {
                 log: log,
                 trace: trace,
                 network: network,
-                replicaProcesses: replicaProcesses
+                replicaProcesses: replicaProcesses,
+                replay: replay
             )
         } catch {
             printError("cannot write to \(output): \(error)")
             return RunOutcome.internalError.code
         }
         logStart(configuration, log: log)
+        if let replay {
+            log.log(
+                .info,
+                "vortex",
+                "replay of \(replay.originalDirectory): \(replay.schedule.steps.count) decisions "
+                    + "from \(replay.schedulePath)"
+            )
+        }
         let result = await run.run(terminationSignals: signals)
         let elapsed = clock.elapsed()
         run.faultLog.close()
         try? trace.close()
+        let signature = FailureSignature(
+            reason: result.outcome.description,
+            mismatch: result.mismatch
+        )
+        let skipped = result.statistics.skipped
         let summary = RunSummary(
             configuration,
             result: result,
             elapsed: elapsed,
-            commandLine: CommandLine.arguments
+            commandLine: CommandLine.arguments,
+            replay: replay?.summary(outcome: signature, skipped: skipped)
         )
         do {
             try summary.json().write(to: URL(fileURLWithPath: "\(output)/summary.json"))
@@ -127,10 +151,23 @@ public enum RunLauncher {
         logTotals(summary, log: log)
         let outcome = result.outcome
         log.log(outcome == .pass ? .info : .error, "vortex", "done: \(outcome) (\(result.message))")
+        let comparison = replay?.comparisonLine(outcome: signature, skipped: skipped)
+        if let comparison { log.log(.info, "vortex", comparison) }
         let removeOutput = outcome == .pass && !configuration.keepOutput
+        if !removeOutput,
+            let problem = RunReportWriter.write(
+                summary: summary,
+                run: run,
+                clock: clock,
+                elapsed: elapsed
+            )
+        {
+            log.log(.warning, "vortex", problem)
+        }
         if removeOutput {
             try? FileManager.default.removeItem(atPath: output)
         }
+        if let comparison { print("vortex: \(comparison)") }
         print(
             RunSummary.verdictLine(
                 outcome: outcome,

@@ -132,6 +132,20 @@ public enum RunOutcome: Sendable, Hashable, CaseIterable, CustomStringConvertibl
             + allCases.map { "\($0.code) \($0.meaning)" }.joined(separator: ", ") + "."
     }
 
+    /// The one outcome whose exit code is `code`; nil when none has it, or when several share
+    /// it (13: a model mismatch or a history that is not linearizable).
+    public init?(uniqueCode code: Int32) {
+        let matching = Self.allCases.filter { $0.code == code }
+        guard matching.count == 1, let outcome = matching.first else { return nil }
+        self = outcome
+    }
+
+    /// The verdict class of exit code `code`, when the outcomes that have it agree on one.
+    public static func verdict(ofCode code: Int32) -> Verdict? {
+        let verdicts = Set(allCases.filter { $0.code == code }.map(\.verdict))
+        return verdicts.count == 1 ? verdicts.first : nil
+    }
+
     /// The outcome of a workload that stopped with `kind`.
     public init(_ kind: WorkloadFailureKind) {
         switch kind {

@@ -39,7 +39,8 @@ extension ClusterRun {
         let workload = WorkloadRunner(
             seed: seeds.workload,
             configuration: WorkloadConfiguration(
-                maximumEventsPerRequest: target.maxEventsPerRequest
+                maximumEventsPerRequest: target.maxEventsPerRequest,
+                sparseCreates: configuration.sparseCreates
             ),
             driver: handle,
             requestTimeout: requestTimeout
@@ -60,7 +61,7 @@ extension ClusterRun {
                 trace.request(record)
             } catch {
                 if isStopping || Task.isCancelled { return }
-                fail(RunOutcome(error.kind), "workload: \(error)")
+                fail(RunOutcome(error.kind), "workload: \(error)", mismatch: error.mismatchKind)
                 return
             }
         }

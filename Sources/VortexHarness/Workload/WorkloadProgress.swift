@@ -1,9 +1,11 @@
 // What the workload task tells the rest of the run, in one value: the driver (so the tick loop
+// What the workload task tells the rest of the run, in one value: the driver (so the tick loop
 // notices it exiting), when the request in flight began (the oldest of the register workload's
 // clients), finished requests not yet seen by the liveness checker (a bounded queue, as the
 // original's 16384-entry ring; the register workload queues only `ok` operations, the progress
-// liveness asks for), counts and latency histograms per command, and the totals at the end. One
-// mutex; every operation is short.
+// liveness asks for), counts and latency histograms per command, the requests report.html draws
+// (RequestLog, bounded), the request left in flight when the workload stopped, and the totals at
+// the end. One mutex; every operation is short.
 
 import ProcessControl
 import Synchronization
@@ -41,6 +43,8 @@ final class WorkloadProgress: Sendable {
         var latencyByCommand: [String: LatencyHistogram] = [:]
         var ledger: LedgerTotals?
         var register: RegisterSummary?
+        var requestLog = RequestLog()
+        var unfinishedSince: ContinuousClock.Instant?
     }
     private let state = Mutex(State())
 
@@ -104,9 +108,13 @@ final class WorkloadProgress: Sendable {
         }
     }
 
-    /// Records that register client `client` has no request in flight (it stopped).
+    /// Records that register client `client` stopped; a request it left in flight is the
+    /// workload's unfinished one when it is the oldest.
     func clientStopped(_ client: Int) {
-        state.withLock { $0.clientsInFlightSince[client] = nil }
+        state.withLock { state in
+            guard let since = state.clientsInFlightSince.removeValue(forKey: client) else { return }
+            state.unfinishedSince = min(state.unfinishedSince ?? since, since)
+        }
     }
 
     private static func count(
@@ -118,6 +126,11 @@ final class WorkloadProgress: Sendable {
         state.finishedCount += 1
         state.latencyByCommand[command, default: LatencyHistogram()]
             .record(request.endMonotonic - request.startMonotonic)
+        state.requestLog.record(
+            command: command,
+            start: request.startMonotonic,
+            end: request.endMonotonic
+        )
         guard progressed else { return }
         if state.pending.count < pendingCapacity {
             state.pending.append(request)
@@ -129,6 +142,7 @@ final class WorkloadProgress: Sendable {
     /// Records that no request is in flight any more (the workload stopped).
     func stopped(ledger: LedgerTotals) {
         state.withLock { state in
+            state.unfinishedSince = state.inFlightSince
             state.inFlightSince = nil
             state.ledger = ledger
         }
@@ -155,6 +169,12 @@ final class WorkloadProgress: Sendable {
 
     /// Latency histograms by command name.
     var latencyByCommand: [String: LatencyHistogram] { state.withLock { $0.latencyByCommand } }
+
+    /// The finished requests as report.html draws them.
+    var requestLog: RequestLog { state.withLock { $0.requestLog } }
+
+    /// When the request that was in flight as the workload stopped began (nil when none was).
+    var unfinishedSince: ContinuousClock.Instant? { state.withLock { $0.unfinishedSince } }
 
     /// The ledger totals, once the workload stopped.
     var ledger: LedgerTotals? { state.withLock { $0.ledger } }

@@ -65,6 +65,47 @@ import Testing
         #expect(checker.check(builder.history).verdict == .notLinearizable)
     }
 
+    @Test func identicalUnknownWritesEachTakeEffectAtMostOnce() {
+        // Two writes of 2 of unknown outcome can explain two returns of 2 after overwrites,
+        // not three.
+        var builder = HistoryBuilder()
+        builder.add(1, .write(2), 0, nil)
+        builder.add(2, .write(2), 1, nil)
+        builder.add(0, .write(3), 10, 20)
+        builder.read(0, 30, 40, 2)
+        builder.add(0, .write(3), 50, 60)
+        builder.read(0, 70, 80, 2)
+        #expect(checker.check(builder.history).verdict == .linearizable)
+        builder.add(0, .write(3), 90, 100)
+        builder.read(0, 110, 120, 2)
+        #expect(checker.check(builder.history).verdict == .notLinearizable)
+    }
+
+    @Test func valueWrittenOnlyLaterIsCaughtBeforeTheSearch() throws {
+        var builder = HistoryBuilder()
+        for process in 10..<30 {  // enough unknown outcomes to make a search expensive
+            builder.add(process, .write(process % 3), Int64(process), nil)
+        }
+        let early = builder.read(0, 0, 50, 5)
+        builder.add(1, .write(5), 60, 70)
+        let check = checker.check(builder.history)
+        #expect(check.verdict == .notLinearizable)
+        #expect(check.keys[0].exploredStates == 0)
+        #expect(check.violations.first?.violation?.minimal == [early])
+        #expect(checker.verdict(of: builder.operations) == .notLinearizable)
+    }
+
+    @Test func casFromAValueDoesNotWriteItForItself() {
+        var alone = HistoryBuilder()
+        alone.add(0, .cas(from: 3, to: 3), 0, 10)
+        #expect(checker.check(alone.history).verdict == .notLinearizable)
+
+        var written = HistoryBuilder()
+        written.add(1, .write(3), 0, 5)
+        written.add(0, .cas(from: 3, to: 3), 6, 10)
+        #expect(checker.check(written.history).verdict == .linearizable)
+    }
+
     @Test func failedWriteHasNoEffect() {
         var builder = HistoryBuilder()
         builder.add(0, .write(1), 0, 10)
@@ -140,6 +181,8 @@ import Testing
         let check = bounded.check(history)
         #expect(check.verdict == .unknown)
         #expect(check.keys[0].unknownReason?.contains("state limit") == true)
+        let small = LinearizabilityChecker(limits: CheckLimits(maximumMemoryBytes: 4_096))
+        #expect(small.check(history).verdict == .unknown)
         let past = LinearizabilityChecker(limits: .within(.zero))
         #expect(past.check(history).verdict != .notLinearizable)
     }

@@ -6,6 +6,11 @@
 import Foundation
 
 enum SharedHistories {
+    /// True under CI (the environment variable CI is set), where the folder must exist.
+    static var underCI: Bool {
+        ProcessInfo.processInfo.environment["CI"] != nil
+    }
+
     /// The folder, or nil with the reason it was not found.
     static func folder() -> (path: String?, reason: String) {
         let environment = ProcessInfo.processInfo.environment

@@ -110,7 +110,7 @@ func finishError(_ handle: DriverHandle, gracePeriod: Duration = .seconds(5)) as
                 Issue.record("a workload without create_accounts has nothing to send")
             } catch {
                 #expect(error == .noPossibleCommand)
-                #expect(error.kind == .driverStartFailed)
+                #expect(error.kind == .noPossibleCommand)
             }
         }
         #expect(await finishError(handle) == nil)

@@ -50,6 +50,12 @@ struct CompiledKey {
     /// Call node → its return node, -1 for an unknown outcome; return node → -2.
     var matchOfNode: [Int32] = []
 
+    /// Operation → the nearest operation of unknown outcome invoked before it with the same
+    /// call (kind and values), when it is itself of unknown outcome; -1 otherwise. Such twins are
+    /// interchangeable (neither ever returns), so the search only linearizes one once its earlier
+    /// twin is linearized: the orders it skips are the same orders with twins swapped.
+    var equivalentPredecessor: [Int32] = []
+
     static let unknownReturn: Int32 = -1
     static let returnNode: Int32 = -2
 
@@ -136,6 +142,15 @@ struct CompiledKey {
         operationOfNode = [-1] + entries.map { Int32($0.operation) }
         matchOfNode = Array(repeating: Self.unknownReturn, count: nodeCount)
         var callNodeOfOperation = Array(repeating: Int32(-1), count: operations.count)
+        equivalentPredecessor = Array(repeating: -1, count: operations.count)
+        var lastTwin: [Int64: Int32] = [:]
+        for entry in entries where entry.isReturn == 0 && operations[entry.operation].unknown {
+            let operation = operations[entry.operation]
+            let signature =
+                Int64(operation.kind) << 62 | Int64(operation.first) << 31 | Int64(operation.second)
+            equivalentPredecessor[entry.operation] = lastTwin[signature] ?? -1
+            lastTwin[signature] = Int32(entry.operation)
+        }
         for (position, entry) in entries.enumerated() {
             let node = Int32(position + 1)
             if entry.isReturn == 0 {

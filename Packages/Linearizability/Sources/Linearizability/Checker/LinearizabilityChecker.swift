@@ -31,6 +31,22 @@ public struct LinearizabilityChecker: Sendable {
     /// Checks one key's operations (those of other keys are ignored).
     public func check(key: Int, operations: [RegisterOperation]) -> KeyCheck {
         let own = operations.filter { $0.key == key }
+        if let unexplained = UnwrittenObservation.first(in: own) {
+            return KeyCheck(
+                key: key,
+                verdict: .notLinearizable,
+                unknownReason: nil,
+                exploredStates: 0,
+                checkedOperationCount: own.filter(ViolationMinimizer.constrains).count,
+                violation: Violation(
+                    key: key,
+                    linearizedPrefix: [],
+                    blocked: [unexplained],
+                    minimal: [unexplained],
+                    minimalIsComplete: true
+                )
+            )
+        }
         let compiled = CompiledKey(own)
         var search = LinearizationSearch(compiled, limits: limits)
         let outcome = search.run()
@@ -67,6 +83,7 @@ public struct LinearizabilityChecker: Sendable {
 
     /// Only the verdict on operations of one key (a precondition), without explanation.
     public func verdict(of operations: [RegisterOperation]) -> Verdict {
+        if UnwrittenObservation.first(in: operations) != nil { return .notLinearizable }
         var search = LinearizationSearch(CompiledKey(operations), limits: limits)
         switch search.run() {
         case .linearizable: return .linearizable

@@ -47,6 +47,7 @@ struct LinearizationSearch {
         let operationOfNode = key.operationOfNode
         let matchOfNode = key.matchOfNode
         let operations = key.operations
+        let equivalentPredecessor = key.equivalentPredecessor
 
         var bits = [UInt64](repeating: 0, count: wordCount)
         var stackNodes: [Int32] = []
@@ -60,7 +61,7 @@ struct LinearizationSearch {
         var linearizedKnown = 0
         var entry = next[0]
         var iterations = 0
-        let maximumStates = limits.maximumExploredStates
+        let maximumStates = limits.stateBound(wordCount: wordCount)
         defer { exploredStates = cache.count }
 
         return bits.withUnsafeMutableBufferPointer { bits in
@@ -77,6 +78,11 @@ struct LinearizationSearch {
                 if entry >= 0 && matchOfNode[Int(entry)] != CompiledKey.returnNode {
                     let node = Int(entry)
                     let operation = Int(operationOfNode[node])
+                    let twin = Int(equivalentPredecessor[operation])
+                    if twin >= 0 && bits[twin >> 6] & (UInt64(1) << UInt64(twin & 63)) == 0 {
+                        entry = next[node]
+                        continue
+                    }
                     let (applies, nextState) = operations[operation].step(state)
                     if applies {
                         let word = operation >> 6
@@ -86,7 +92,11 @@ struct LinearizationSearch {
                         if cache.insert(bits, state: nextState, hash: Self.mix(nextHash, nextState))
                         {
                             guard cache.count <= maximumStates else {
-                                return .exhausted(reason: "state limit of \(maximumStates) reached")
+                                return .exhausted(
+                                    reason: "state limit of \(maximumStates) reached (at most "
+                                        + "\(limits.maximumExploredStates) states and "
+                                        + "\(limits.maximumMemoryBytes >> 20) MiB)"
+                                )
                             }
                             stackNodes.append(entry)
                             stackStates.append(state)

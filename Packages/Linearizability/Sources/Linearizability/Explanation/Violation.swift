@@ -6,7 +6,8 @@
 public struct Violation: Sendable, Hashable {
     /// The key.
     public var key: Int
-    /// The longest linearization the search built, in order.
+    /// The longest linearization the search built, in order (empty when a pre-check found an
+    /// operation that no write could explain, before any search).
     public var linearizedPrefix: [Int]
     /// The operation(s) that could not be linearized after that prefix: the first of known
     /// outcome to return without having been ordered.

@@ -12,11 +12,14 @@ struct ViolationMinimizer {
     static let statesPerTrial = 200_000
     /// Most trial checks per violation.
     static let maximumTrials = 2_000
+    /// Most configurations all trial checks of one violation may store together.
+    static let maximumTotalStates = 4_000_000
 
     /// Fills `violation.minimal` from `operations` (the key's operations).
     func minimize(_ violation: inout Violation, operations: [RegisterOperation]) {
         let trialLimits = CheckLimits(
             maximumExploredStates: min(limits.maximumExploredStates, Self.statesPerTrial),
+            maximumMemoryBytes: limits.maximumMemoryBytes,
             deadline: limits.deadline
         )
         let relevant = operations.filter { Self.constrains($0) }
@@ -24,10 +27,16 @@ struct ViolationMinimizer {
         var kept = relevant
         var trials = 0
         var trialGaveUp = false
+        var spentStates = 0
+        func withinBudget() -> Bool {
+            trials < Self.maximumTrials && spentStates < Self.maximumTotalStates
+        }
         func violates(_ candidate: [RegisterOperation]) -> Bool {
             trials += 1
             var search = LinearizationSearch(CompiledKey(candidate), limits: trialLimits)
-            switch search.run() {
+            let outcome = search.run()
+            spentStates += search.exploredStates
+            switch outcome {
             case .violation: return true
             case .linearizable: return false
             case .exhausted:
@@ -41,7 +50,7 @@ struct ViolationMinimizer {
         kept.sort { ($0.invokeTimeUs, $0.id) < ($1.invokeTimeUs, $1.id) }
         var violatingCount = kept.count
         var lowerCount = 0  // prefixes this short or shorter are taken as linearizable
-        while violatingCount - lowerCount > 1 && trials < Self.maximumTrials {
+        while violatingCount - lowerCount > 1 && withinBudget() {
             let middle = (lowerCount + violatingCount) / 2
             let prefix = Array(kept[..<middle])
             if closure.holds(for: prefix) && violates(prefix) {
@@ -57,10 +66,10 @@ struct ViolationMinimizer {
         // along the operations that needed a dropped one as a writer.
         var chunkSize = max(1, kept.count / 2)
         var complete = false
-        while trials < Self.maximumTrials {
+        while withinBudget() {
             var changed = false
             var end = kept.count
-            while end > 0 && trials < Self.maximumTrials {
+            while end > 0 && withinBudget() {
                 let start = max(0, end - chunkSize)
                 let candidate = closure.removing(Set(kept[start..<end].map(\.id)), from: kept)
                 if !candidate.isEmpty && violates(candidate) {
