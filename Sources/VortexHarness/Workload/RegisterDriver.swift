@@ -8,10 +8,6 @@
 import ProcessControl
 import Workload
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// Why an exchange with a register driver failed.
 enum RegisterDriverError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The driver could not be started.
@@ -70,28 +66,15 @@ actor RegisterDriver {
     /// Starts `command` with piped stdin and stdout, in its own process group, killed with
     /// vortex.
     init(command: DriverCommand) throws(RegisterDriverError) {
-        var spawn = ProcessControl.Command(
-            command.tokens[0],
-            arguments: Array(command.arguments.dropFirst())
-        )
-        spawn.standardInput = .pipe
-        spawn.standardOutput = .pipe
-        spawn.standardError = command.standardError
-        spawn.environment = command.environment
-        spawn.processGroup = .newGroup
-        spawn.deathSignal = .kill
-        let process: ChildProcess
+        let driver: PipedDriverProcess
         do {
-            process = try spawn.spawn()
+            driver = try command.spawnPiped()
         } catch {
             throw .startFailed(error.description)
         }
-        guard let input = process.standardInput, let output = process.standardOutput else {
-            preconditionFailure("a child spawned with pipes has both pipe ends")
-        }
-        self.process = process
-        self.input = input
-        self.output = output
+        process = driver.process
+        input = driver.input
+        output = driver.output
     }
 
     /// Sends `line` and returns the reply line (without its newline), both within `timeout`.
@@ -230,22 +213,16 @@ actor RegisterDriver {
 
     /// Output waiting before a request belongs to no request: a previous reply had more lines.
     private func checkNoStrayOutput() async throws(RegisterDriverError) {
-        guard let descriptor = output.fileDescriptor else {
-            throw .replyInvalid("the driver's stdout is closed")
-        }
-        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, 0) > 0 else { return }
         let stray: [UInt8]
-        do {
-            stray = try await output.read(upTo: 256)
-        } catch {
-            throw .replyInvalid("cannot read the driver's stdout: \(error.description)")
-        }
-        if stray.isEmpty {
+        switch await output.waitingOutput(upTo: 256) {
+        case .nothing: return
+        case .unreadable(let reason): throw .replyInvalid(reason)
+        case .endOfFile:
             if let termination = await process.wait(timeout: .seconds(1)) {
                 throw .exited(termination)
             }
             throw .replyInvalid("the driver closed its stdout")
+        case .bytes(let bytes): stray = bytes
         }
         throw .replyInvalid(
             "output between replies: "
