@@ -3,13 +3,14 @@
 // against stand-in replicas passes and writes a history `vortex check` accepts; a driver that
 // serves reads from a stale cache fails with 13 and anomaly.html; a driver that stops answering
 // is replaced by a new process; liveness asks for ok operations (17); a malformed reply fails
-// with 16; and real etcd passes under proxy
-// faults with the built-in Swift driver and with the Python example of docs/workload.md.
+// with 16; real etcd passes under proxy faults with the built-in Swift driver and with the Python
+// example of docs/workload.md; and `vortex replay` reruns a register run as one.
 
 import Foundation
 import Linearizability
 import Testing
-import VortexHarness
+
+@testable import VortexHarness
 
 @Suite(.serialized, .timeLimit(.minutes(5)))
 struct HarnessRegisterRunTests {
@@ -238,6 +239,57 @@ struct HarnessRegisterRunTests {
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let register = try #require(try OutputFormatChecks.checkSummary(run.output).register)
         #expect(register.ok > 100 && register.keysChecked > 5, "\(register)")
+    }
+
+    @Test func aReplayOfANotLinearizableRunFailsTheSameWay() throws {
+        let run = try Run()
+        defer { run.remove() }
+        let outcome = try run.fileDriver(
+            "stale",
+            ["--clients", "3", "--request-timeout", "2s", "--test-duration", "60s", "--seed", "8"]
+        )
+        #expect(outcome.status == 13, "\(outcome.standardError)")
+        let replay = run.directory + "/replay"
+        let replayed = try HarnessCLI.run(["replay", run.output, "--output", replay])
+        #expect(replayed.status == 13, "\(replayed.standardError)")
+        #expect(
+            replayed.standardOutput.contains(
+                "replay: fails the same way as the original (reason=not-linearizable)"
+            ),
+            "\(replayed.standardOutput)"
+        )
+        let summary = try OutputFormatChecks.checkSummary(replay)
+        #expect(summary.configuration.workload == "register")
+        #expect(summary.configuration.clients == 3)
+        #expect(summary.configuration.requestTimeoutSeconds == 2)
+        #expect(summary.replay?.matchesOriginal == true)
+        #expect(FileManager.default.fileExists(atPath: replay + "/anomaly.html"))
+        let report = try String(contentsOfFile: replay + "/report.html", encoding: .utf8)
+        #expect(report.contains("not-linearizable"))
+    }
+
+    @Test func aReplayOfAnEtcdRegisterRunUsesTheTargetsRegisterDriver() throws {
+        let output = HarnessCLI.newOutputDirectory()
+        let replay = output + "-replay"
+        defer {
+            try? FileManager.default.removeItem(atPath: output)
+            try? FileManager.default.removeItem(atPath: replay)
+        }
+        let outcome = try HarnessCLI.run([
+            "run", "--target", "etcd", "--workload", "register", "--clients", "2",
+            "--test-duration", "8s", "--faults", "proxy", "--seed", "23", "--output", output,
+            "--keep-output",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let options = try RecordedRun.read(directory: output)
+            .runOptions(output: replay, testDuration: nil, keepOutput: false)
+        #expect(options.workload == "register" && options.clients == "2")
+        #expect(options.driverCommand == nil, "the target's own register driver needs no flag")
+        let replayed = try HarnessCLI.run(["replay", output, "--output", replay, "--keep-output"])
+        #expect(replayed.status == 0, "\(replayed.standardError)")
+        #expect(replayed.standardOutput.contains("replay: passes as the original (reason=pass)"))
+        let register = try #require(try OutputFormatChecks.checkSummary(replay).register)
+        #expect(register.ok > 20 && register.keysNotLinearizable == 0, "\(register)")
     }
 
     /// The Python driver of docs/workload.md, as the reader sees it.
