@@ -15,6 +15,7 @@ import Glibc
 private let etcdInstalled = EtcdTestCluster.etcdPath != nil && EtcdTestCluster.etcdctlPath != nil
 
 @Suite(
+    .ownThread,
     .serialized,
     .enabled(if: etcdInstalled, "etcd is not installed: run scripts/setup-etcd"),
     .timeLimit(.minutes(5))

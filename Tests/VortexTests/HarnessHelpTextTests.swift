@@ -5,7 +5,7 @@
 import Foundation
 import Testing
 
-@Suite struct HarnessHelpTextTests {
+@Suite(.ownThread) struct HarnessHelpTextTests {
     static let helpCommands: [[String]] = [
         ["--help"], ["run", "--help"], ["proxy", "--help"], ["targets", "--help"],
         ["netem-check", "--help"], ["replay", "--help"], ["shrink", "--help"],

@@ -13,7 +13,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite struct HarnessOutgoingPortsTests {
+@Suite(.ownThread) struct HarnessOutgoingPortsTests {
     @Test func keepsTheConnectedHeldSocketsToTheGivenRemotePorts() {
         // 4001 = 0FA1, 4002 = 0FA2; 50000 = C350 ….
         let text = """

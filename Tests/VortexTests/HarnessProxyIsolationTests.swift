@@ -17,7 +17,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite(.timeLimit(.minutes(2))) struct HarnessProxyIsolationTests {
+@Suite(.ownThread, .timeLimit(.minutes(2))) struct HarnessProxyIsolationTests {
     /// A replica stand-in ($1: its index, $2: the proxy port). After a line on stdin (the test
     /// has recorded its pid by then) it connects, sends `r<index>\n`, echoes everything back
     /// until the connection ends, and reconnects 50 ms later, a bounded number of times.

@@ -71,7 +71,7 @@ enum HarnessCLI {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5)))
 struct HarnessRunTests {
     @Test func badFlagsExitTwoWithOneLine() throws {
         for arguments in [

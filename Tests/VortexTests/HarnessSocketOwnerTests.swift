@@ -13,7 +13,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite struct HarnessSocketOwnerTests {
+@Suite(.ownThread) struct HarnessSocketOwnerTests {
     static let loopback: [UInt8] = [127, 0, 0, 1]
 
     @Test func parsesIPv4RowsOfProcNetTCP() {

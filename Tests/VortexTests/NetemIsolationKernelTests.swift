@@ -27,6 +27,7 @@ import Glibc
 private let netemRequired = ProcessInfo.processInfo.environment["VORTEX_REQUIRE_NETEM"] == "1"
 
 @Suite(
+    .ownThread,
     .serialized,
     .enabled(
         if: netemRequired,

@@ -235,7 +235,7 @@ let cliBadInputs: [CLIBadInput] = [
     },
 ]
 
-@Suite struct ReliabilityBadInputTests {
+@Suite(.ownThread) struct ReliabilityBadInputTests {
     /// Words of a line that tells the reader how to fix it.
     static let fixWords = [
         "use ", "write ", "set ", "create ", "check ", "install", "choose", "name a", "pass ",

@@ -79,7 +79,7 @@ struct InterruptOutcome {
     var sentAfterMs: Int?
 }
 
-@Suite(.serialized)
+@Suite(.ownThread, .serialized)
 struct ReliabilityInterruptTests {
     static let seed =
         UInt64(

@@ -132,7 +132,7 @@ struct ClientSocket {
     func close() { Glibc.close(descriptor) }
 }
 
-@Suite(.serialized)
+@Suite(.ownThread, .serialized)
 struct ReliabilityProxyInterruptTests {
     @Test(.timeLimit(.minutes(15)))
     func interruptedProxyClosesEverything() async throws {

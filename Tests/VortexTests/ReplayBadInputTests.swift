@@ -157,7 +157,7 @@ let replayBadInputs: [ReplayBadInput] = [
     ),
 ]
 
-@Suite(.serialized) struct ReplayBadInputTests {
+@Suite(.ownThread, .serialized) struct ReplayBadInputTests {
     @Test func everyBrokenDirectoryIsOneLineAndExitTwo() throws {
         // One real failing run (the driver exits a second after it starts, so the
         // faults' tick loop has started), copied and broken once per row.

@@ -48,7 +48,7 @@ enum ReplayCLI {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(10)))
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(10)))
 struct ReplayShrinkTests {
     @Test func shrinkFindsThePauseAndTheKillThatFailTogether() throws {
         let original = HarnessCLI.newOutputDirectory()

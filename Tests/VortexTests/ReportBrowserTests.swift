@@ -52,7 +52,7 @@ enum HeadlessChromium {
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5)))
 struct ReportBrowserTests {
     @Test func reportOfAFaultyRunDrawsEveryRequestLaneAndBand() throws {
         let output = HarnessCLI.newOutputDirectory()

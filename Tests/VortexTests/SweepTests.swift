@@ -32,7 +32,7 @@ func waitForNoProcessMentioning(_ text: String, seconds: Int = 20) -> [String] {
     return left
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5)))
 struct SweepTests {
     @Test func badInputIsOneLineAndExitTwo() throws {
         let output = HarnessCLI.newOutputDirectory()
