@@ -12,7 +12,7 @@ import Testing
 
 @testable import VortexHarness
 
-@Suite(.serialized, .timeLimit(.minutes(5)))
+@Suite(.ownThread, .serialized, .timeLimit(.minutes(5)))
 struct HarnessRegisterRunTests {
     /// A scratch directory for the fixture driver's registers and the run's output.
     struct Run {
@@ -179,8 +179,7 @@ struct HarnessRegisterRunTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         kill(process.processIdentifier, SIGINT)
-        // Polled, not waitUntilExit(): a test must not block the cooperative pool. Bounded by
-        // the time limit of the suite: vortex ends soon after SIGINT.
+        // Bounded by the time limit of the suite: vortex ends soon after SIGINT.
         while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
         #expect(process.terminationStatus == 143)
         let summary = try OutputFormatChecks.checkSummary(directory.output)
