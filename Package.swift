@@ -19,6 +19,10 @@ let package = Package(
     products: [
         .executable(name: "vortex", targets: ["vortex"]),
         .executable(name: "vortex-driver-etcd", targets: ["vortex-driver-etcd"]),
+        .executable(
+            name: "vortex-driver-etcd-register",
+            targets: ["vortex-driver-etcd-register"]
+        ),
         .library(name: "VortexHarness", targets: ["VortexHarness"]),
     ],
     dependencies: localPackages.map { .package(path: "Packages/\($0)") } + [
@@ -68,6 +72,12 @@ let package = Package(
                 .product(name: "Workload", package: "Workload"),
             ]
         ),
+        // The register driver for etcd (docs/workload.md, "The register protocol"): the
+        // register calls of the same etcd client, one JSON line per request.
+        .executableTarget(
+            name: "vortex-driver-etcd-register",
+            dependencies: ["EtcdLedgerDriver"]
+        ),
         .testTarget(
             name: "EtcdLedgerDriverTests",
             dependencies: [
@@ -83,6 +93,7 @@ let package = Package(
                 .product(name: "Workload", package: "Workload"),
                 .product(name: "FaultProxy", package: "FaultProxy"),
                 .product(name: "Netem", package: "Netem"),
+                .product(name: "Linearizability", package: "Linearizability"),
             ],
             exclude: ["Fixtures"]
         ),

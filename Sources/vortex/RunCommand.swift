@@ -72,6 +72,25 @@ struct RunCommand: AsyncParsableCommand {
     )
     var faultyMax = defaults.faultyMax
 
+    @Option(help: "The workload: ledger (TigerBeetle's, one client) or register (linearizability).")
+    var workload = defaults.workload
+
+    @Option(
+        help: """
+            Concurrent clients of --workload register, 1 through 32 (default \
+            \(RunOptions.defaultClients)).
+            """
+    )
+    var clients: String?
+
+    @Option(
+        help: """
+            --workload register: a reply later than this leaves the operation's outcome unknown \
+            and replaces the client's driver (default \(RunOptions.defaultRequestTimeout)).
+            """
+    )
+    var requestTimeout: String?
+
     @Flag(
         help: """
             Check the flags, the target, the executables and the output location, then exit 0 \
@@ -95,6 +114,9 @@ struct RunCommand: AsyncParsableCommand {
         options.keepOutput = keepOutput
         options.faultWeights = faultWeights
         options.faultyMax = faultyMax
+        options.workload = workload
+        options.clients = clients
+        options.requestTimeout = requestTimeout
         let configuration: RunConfiguration
         do {
             configuration = try RunConfiguration.validate(options, environment: .current())

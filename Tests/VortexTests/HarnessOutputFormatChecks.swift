@@ -20,7 +20,7 @@ enum OutputFormatChecks {
     /// Fields of summary.json that only some runs have (absent otherwise), with their JSON type.
     static let occasionalSummaryFields: [String: String] = [
         "tickLoopStartUs": "number", "verdictTimeUs": "number", "mismatch": "string",
-        "replay": "object",
+        "replay": "object", "register": "object",
     ]
     /// Every field of summary.json's `replay`, which replays have.
     static let replayFields: [String: String] = [
@@ -35,6 +35,10 @@ enum OutputFormatChecks {
         "workload": "string", "vortexVersion": "string", "commandLine": "array",
         "faultyMax": "string", "faultyReplicasMax": "number",
     ]
+    /// Fields of summary.json's `configuration` that only some runs have, with their JSON type.
+    static let occasionalConfigurationFields: [String: String] = [
+        "tigerbeetleExecutable": "string", "clients": "number", "requestTimeoutSeconds": "number",
+    ]
 
     /// Checks `<output>/summary.json` against the schema; returns it decoded.
     @discardableResult
@@ -46,6 +50,11 @@ enum OutputFormatChecks {
         expectFields(object, summaryFields, in: "summary.json")
         let configuration = try #require(object["configuration"] as? [String: Any])
         expectFields(configuration, configurationFields, in: "configuration")
+        expectFields(
+            configuration,
+            occasionalConfigurationFields.filter { configuration[$0.key] != nil },
+            in: "configuration"
+        )
         expectFields(
             object,
             occasionalSummaryFields.filter { object[$0.key] != nil },

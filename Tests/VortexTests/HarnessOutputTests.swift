@@ -14,7 +14,8 @@ import Workload
         #expect(
             codes == [
                 "pass": 0, "internal-error": 1, "usage": 2, "driver-exited-early": 10,
-                "driver-exit-status": 11, "reconciliation": 13, "replica-exited": 14,
+                "driver-exit-status": 11, "reconciliation": 13, "not-linearizable": 13,
+                "replica-exited": 14,
                 "driver-request-write": 15, "driver-reply-unreadable": 16, "liveness": 17,
                 "request-slow": 18, "replica-killed": 137, "interrupted": 143,
             ]

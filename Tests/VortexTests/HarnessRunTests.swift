@@ -161,7 +161,8 @@ struct HarnessRunTests {
             #expect((actions[kind] ?? 0) > 0, "\(kind) in \(actions)")
         }
         let requests = summary["requests"] as? [String: Int] ?? [:]
-        #expect((requests["create_transfers"] ?? 0) > 100, "\(requests)")
+        // The workload ran (a loaded machine finishes fewer requests: no rate is asserted).
+        #expect((requests["create_transfers"] ?? 0) > 10, "\(requests)")
         #expect((requests["lookup_all_accounts"] ?? 0) > 0, "\(requests)")
         let events = try HarnessCLI.traceEvents(output)
         #expect(
@@ -171,7 +172,7 @@ struct HarnessRunTests {
             events.contains { $0["name"] as? String == "stopped" && $0["ph"] as? String == "B" }
         )
         #expect(events.contains { $0["name"] as? String == "network_faults" })
-        #expect(events.filter { $0["name"] as? String == "request" }.count > 100)
+        #expect(events.filter { $0["name"] as? String == "request" }.count > 10)
         let schedule = try String(contentsOfFile: output + "/faults.jsonl", encoding: .utf8)
         let decisions = schedule.split(separator: "\n")
         #expect(

@@ -1,5 +1,5 @@
 // The JSON messages of etcd's v3 gRPC gateway (`POST /v3/kv/range`, `POST /v3/kv/txn`) that the
-// ledger needs. The gateway speaks proto3 JSON: keys and values are base64, 64-bit integers are
+// ledger and register drivers need. The gateway speaks proto3 JSON: keys and values are base64, 64-bit integers are
 // decimal strings, and fields holding their default value (false, 0, empty) are left out, so
 // every decoder here treats a missing field as its zero value.
 
@@ -39,6 +39,8 @@ struct EtcdCompare: Encodable, Sendable {
         case modRevision(Int64)
         /// The key's creation revision equals this one (0: the key does not exist).
         case createRevision(Int64)
+        /// The key's value equals these bytes (never true for a key that does not exist).
+        case value(Data)
     }
 
     /// The key compared.
@@ -47,7 +49,7 @@ struct EtcdCompare: Encodable, Sendable {
     var expectation: Expectation
 
     private enum CodingKeys: String, CodingKey {
-        case key, target, result
+        case key, target, result, value
         case modRevision = "mod_revision"
         case createRevision = "create_revision"
     }
@@ -63,6 +65,9 @@ struct EtcdCompare: Encodable, Sendable {
         case .createRevision(let revision):
             try container.encode("CREATE", forKey: .target)
             try container.encode(String(revision), forKey: .createRevision)
+        case .value(let bytes):
+            try container.encode("VALUE", forKey: .target)
+            try container.encode(bytes, forKey: .value)
         }
     }
 }

@@ -49,6 +49,11 @@ public struct RunConfiguration: Sendable {
         faultyReplicasBound.replicas(of: replicaCount)
     }
 
+    /// The workload the driver runs.
+    public var workload: WorkloadKind = .ledger
+    /// The register workload's options (nil for the ledger).
+    public var register: RegisterOptions?
+
     /// The ports behind a proxy in this run (the target's proxied ports with `--faults proxy`).
     public var layout: ClusterLayout {
         ClusterLayout(
@@ -83,6 +88,7 @@ public struct RunConfiguration: Sendable {
             )
         }
         let target = try loadTarget(options.target)
+        let workload = try parseWorkload(options)
         var weights = FaultWeights.defaults(for: faults)
         if faults == .proxy && target.corruptiblePorts.isEmpty {
             weights.disable(.corrupt)
@@ -103,6 +109,7 @@ public struct RunConfiguration: Sendable {
         )
         let driver = try resolveDriver(
             options.driverCommand,
+            workload: workload.kind,
             target: target,
             environment: environment
         )
@@ -138,7 +145,9 @@ public struct RunConfiguration: Sendable {
             livenessWindow: livenessWindow,
             keepOutput: options.keepOutput,
             faultWeights: weights,
-            faultyReplicasBound: faultyBound
+            faultyReplicasBound: faultyBound,
+            workload: workload.kind,
+            register: workload.register
         )
     }
 
@@ -199,6 +208,7 @@ public struct RunConfiguration: Sendable {
 
     private static func resolveDriver(
         _ text: String?,
+        workload: WorkloadKind,
         target: TargetDefinition,
         environment: RunEnvironment
     ) throws(ConfigurationError) -> CommandTemplate {
@@ -218,9 +228,16 @@ public struct RunConfiguration: Sendable {
             )
             try template.requireClusterWide(field: "--driver-command")
             hint = "check --driver-command"
-        } else if let builtin = target.driver.command {
+        } else if let builtin = target.driver.command(for: workload) {
             template = builtin
             hint = target.driverInstallHint
+        } else if !target.driver.workloads.contains(workload) {
+            throw ConfigurationError(
+                "target \(target.name) has no \(workload) driver (it speaks "
+                    + "\(target.driver.workloads.map(\.rawValue).joined(separator: ", "))); give "
+                    + "--driver-command CMD (a \(workload) driver, docs/workload.md) or another "
+                    + "--workload"
+            )
         } else {
             throw ConfigurationError(
                 "target \(target.name) needs --driver-command CMD (a driver speaking the vortex "

@@ -33,6 +33,18 @@ public struct RunOptions: Sendable, Hashable {
     public var faultWeights: [String] = []
     /// `--faulty-max`: `minority`, `majority` or a number of replicas.
     public var faultyMax = "minority"
+    /// `--workload`: `ledger` or `register`.
+    public var workload = WorkloadKind.ledger.rawValue
+    /// `--clients`: concurrent clients of the register workload; ``defaultClients`` when nil.
+    public var clients: String?
+    /// `--request-timeout`: how long the register workload waits for a reply;
+    /// ``defaultRequestTimeout`` when nil.
+    public var requestTimeout: String?
+
+    /// The register workload's clients when `--clients` is not given.
+    public static let defaultClients = "5"
+    /// The register workload's request timeout when `--request-timeout` is not given.
+    public static let defaultRequestTimeout = "5s"
 
     /// Options with every default.
     public init() {}

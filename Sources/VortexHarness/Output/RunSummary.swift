@@ -40,8 +40,12 @@ public struct RunSummary: Sendable, Hashable, Codable {
     public var requests: [String: Int]
     /// Finished requests per second of elapsed time.
     public var requestsPerSecond: Double
-    /// What the workload created, or nil when the workload did not stop cleanly.
+    /// What the workload created, or nil when the workload did not stop cleanly (or is not the
+    /// ledger).
     public var ledger: LedgerSummary?
+    /// What the register workload did and its check found; nil for the ledger, or when the
+    /// workload did not stop cleanly.
+    public var register: RegisterSummary?
     /// Latency of every finished request.
     public var latency: LatencySummary
     /// Latency per command.
@@ -103,8 +107,12 @@ public struct RunSummaryConfiguration: Sendable, Hashable, Codable {
     public var faultyReplicasMax: Int?
     /// The driver command as configured (placeholders unexpanded).
     public var driverCommand: String
-    /// The workload (`ledger`).
+    /// The workload (`ledger` or `register`).
     public var workload: String
+    /// The register workload's concurrent clients (absent for the ledger).
+    public var clients: Int?
+    /// The register workload's request timeout in seconds (absent for the ledger).
+    public var requestTimeoutSeconds: Double?
     /// The vortex version that ran.
     public var vortexVersion: String
     /// The full command line of the run.
@@ -184,7 +192,9 @@ extension RunSummary {
             faultyMax: configuration.faultyReplicasBound.description,
             faultyReplicasMax: configuration.faultyReplicasMax,
             driverCommand: configuration.driverCommand.description,
-            workload: "ledger",
+            workload: configuration.workload.rawValue,
+            clients: configuration.register?.clients,
+            requestTimeoutSeconds: configuration.register.map { Self.seconds($0.requestTimeout) },
             vortexVersion: VortexVersion.current,
             commandLine: commandLine,
             tigerbeetleExecutable: configuration.tigerbeetleExecutable
@@ -206,6 +216,7 @@ extension RunSummary {
                 transfersPerSecond: perSecond(Double(totals.transfersCreated))
             )
         }
+        register = result.register
         var all = LatencyHistogram()
         for histogram in result.latencyByCommand.values {
             all.merge(histogram)

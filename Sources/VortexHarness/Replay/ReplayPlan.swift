@@ -135,6 +135,11 @@ extension RecordedRun {
         options.faultWeights = FaultKind.allCases.map {
             "\($0.rawValue)=\(configuration.faultWeights[$0.rawValue] ?? 0)"
         }
+        options.workload = configuration.workload
+        options.clients = configuration.clients.map { "\($0)" }
+        options.requestTimeout = configuration.requestTimeoutSeconds.map {
+            DurationSyntax.format(.microseconds(Int64(($0 * 1e6).rounded())))
+        }
         // The target's own driver needs no flag (its tokens may hold spaces); any other was
         // given as --driver-command and is given again.
         let target: TargetDefinition
@@ -143,7 +148,8 @@ extension RecordedRun {
         } else {
             target = try TargetFile.load(path: configuration.target, fromTargetFlag: false)
         }
-        if target.driver.command?.description != configuration.driverCommand {
+        let workload = WorkloadKind(rawValue: configuration.workload) ?? .ledger
+        if target.driver.command(for: workload)?.description != configuration.driverCommand {
             options.driverCommand = configuration.driverCommand
         }
         return options

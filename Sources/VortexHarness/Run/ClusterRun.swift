@@ -104,7 +104,10 @@ final class ClusterRun: Sendable {
             verdict.fail(.internalError, "the run ended without a verdict")
         }
         if showProgress { log.clearProgress() }
-        let (outcome, message) = verdict.outcome
+        var (outcome, message) = verdict.outcome
+        if outcome == .pass, let register = progress.register {
+            message = register.passMessage
+        }
         return RunResult(
             outcome: outcome,
             message: message,
@@ -112,6 +115,7 @@ final class ClusterRun: Sendable {
             requestsFinished: progress.finishedCount,
             latencyByCommand: progress.latencyByCommand,
             ledger: progress.ledger,
+            register: progress.register,
             verdictTime: verdict.decidedAt.map { clock.elapsed(at: $0) },
             mismatch: verdict.mismatch
         )
@@ -248,6 +252,8 @@ struct RunResult: Sendable {
     var latencyByCommand: [String: LatencyHistogram]
     /// The ledger totals (nil when the workload never stopped cleanly, e.g. never started).
     var ledger: LedgerTotals?
+    /// The register workload's totals (nil for the ledger, or when it never stopped cleanly).
+    var register: RegisterSummary? = nil
     /// When the verdict was decided, on the run's clock.
     var verdictTime: Duration?
     /// The kind of mismatch of a reconciliation failure.

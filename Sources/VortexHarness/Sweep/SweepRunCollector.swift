@@ -40,10 +40,9 @@ public enum SweepRunCollector {
             let said = lastLine(of: console).map { "; the run said: \($0)" } ?? ""
             switch ending {
             case .exited(let status):
-                let outcome = RunOutcome(rawValue: status)
                 record.exitCode = status
-                record.verdict = outcome?.verdict.rawValue ?? RunOutcome.Verdict.fail.rawValue
-                record.reason = outcome?.description ?? "exit-\(status)"
+                record.verdict = (RunOutcome.verdict(ofCode: status) ?? .fail).rawValue
+                record.reason = RunOutcome(uniqueCode: status)?.description ?? "exit-\(status)"
                 record.message = "exited with status \(status) without a summary.json\(said)"
             case .killed(let signal):
                 record.verdict = RunOutcome.Verdict.indeterminate.rawValue

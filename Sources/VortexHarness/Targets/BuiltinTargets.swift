@@ -1,5 +1,6 @@
-// The targets vortex knows without a file: `etcd` (the default; Debian's etcd 3.4) and
-// `tigerbeetle` (the original vortex's command lines, with the user's binary).
+// The targets vortex knows without a file: `etcd` (the default; Debian's etcd 3.4, with a driver
+// for each workload) and `tigerbeetle` (the original vortex's command lines, with the user's
+// binary and ledger driver).
 // Both are ordinary target definitions, so docs/targets.md can show them as target files.
 
 /// The built-in targets, by name.
@@ -52,16 +53,27 @@ public enum BuiltinTargets {
             ports: ports,
             field: "etcd driver.command"
         )
+        let registerDriver = try CommandTemplate(
+            ["{vortex-dir}/vortex-driver-etcd-register"],
+            ports: ports,
+            field: "etcd driver.commands.register"
+        )
         return try TargetDefinition(
             name: "etcd",
-            summary: "etcd 3.4 (Debian etcd-server); driver vortex-driver-etcd; pre-vote on",
+            summary: "etcd 3.4 (Debian etcd-server); drivers vortex-driver-etcd (ledger) and "
+                + "vortex-driver-etcd-register (register); pre-vote on",
             ports: ports,
             proxiedPorts: ports,
             corruptiblePorts: [],
             prepare: nil,
             start: start,
             startupGrace: .seconds(5),
-            driver: DriverDefinition(command: driver, addressesPort: "client"),
+            driver: DriverDefinition(
+                command: driver,
+                addressesPort: "client",
+                workloads: [.ledger, .register],
+                workloadCommands: [.register: registerDriver]
+            ),
             maxEventsPerRequest: 128,
             replicaInstallHint: "install etcd-server (apt-get install etcd-server)",
             driverInstallHint: "build it next to vortex (swift build) or pass --driver-command"

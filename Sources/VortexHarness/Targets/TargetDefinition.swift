@@ -3,18 +3,44 @@
 // long a started replica needs before it counts as healthy, and which driver speaks for it.
 // Built-in targets and target files (TOML or YAML) produce the same value.
 
-/// How the workload reaches the cluster: a driver process speaking the original's protocol.
+/// How a workload reaches the cluster: a driver process per client, speaking the workload's
+/// protocol (docs/workload.md).
 public struct DriverDefinition: Sendable, Hashable {
-    /// The driver command, or nil when the user must give `--driver-command`. The harness appends
+    /// The driver command of every workload in ``workloads`` that has no command of its own in
+    /// ``workloadCommands``, or nil when the user must give `--driver-command`. The harness appends
     /// the original's two arguments: `<cluster> <addresses>`.
     public var command: CommandTemplate?
     /// The port whose advertised addresses the driver receives (e.g. `client`).
     public var addressesPort: String
+    /// The workloads the target's drivers speak, in the order a listing shows them.
+    public var workloads: [WorkloadKind]
+    /// The commands of workloads whose driver is not ``command``.
+    public var workloadCommands: [WorkloadKind: CommandTemplate]
 
-    /// Creates a driver definition.
-    public init(command: CommandTemplate?, addressesPort: String) {
+    /// Creates a driver definition; by default the driver speaks the ledger only.
+    public init(
+        command: CommandTemplate?,
+        addressesPort: String,
+        workloads: [WorkloadKind] = [.ledger],
+        workloadCommands: [WorkloadKind: CommandTemplate] = [:]
+    ) {
         self.command = command
         self.addressesPort = addressesPort
+        self.workloads = workloads
+        self.workloadCommands = workloadCommands
+    }
+
+    /// The command that drives `workload`, or nil when the target has none for it (it does not
+    /// speak that workload, or the user must give `--driver-command`).
+    public func command(for workload: WorkloadKind) -> CommandTemplate? {
+        guard workloads.contains(workload) else { return nil }
+        return workloadCommands[workload] ?? command
+    }
+
+    /// Every command the definition holds.
+    var allCommands: [CommandTemplate] {
+        [command].compactMap { $0 }
+            + WorkloadKind.allCases.compactMap { workloadCommands[$0] }
     }
 }
 
@@ -94,7 +120,7 @@ public struct TargetDefinition: Sendable, Hashable {
         guard startupGrace > .zero else {
             throw ConfigurationError("target \(name): startup-grace must be positive, e.g. 5s")
         }
-        try driver.command?.requireClusterWide(field: "target \(name): driver.command")
+        try Self.checkDriver(driver, target: name)
         self.name = name
         self.summary = summary
         self.ports = ports
@@ -110,6 +136,37 @@ public struct TargetDefinition: Sendable, Hashable {
             replicaInstallHint ?? "install it or fix the commands of target \(name)"
         self.driverInstallHint =
             driverInstallHint ?? "check driver.command of the target or pass --driver-command"
+    }
+
+    private static func checkDriver(
+        _ driver: DriverDefinition,
+        target: String
+    ) throws(ConfigurationError) {
+        guard !driver.workloads.isEmpty else {
+            throw ConfigurationError(
+                "target \(target): driver.workloads is empty; list the workloads its driver speaks "
+                    + "(\(WorkloadKind.names))"
+            )
+        }
+        guard Set(driver.workloads).count == driver.workloads.count else {
+            throw ConfigurationError(
+                "target \(target): driver.workloads lists a workload twice; list each once"
+            )
+        }
+        for workload in WorkloadKind.allCases where driver.workloadCommands[workload] != nil {
+            guard driver.workloads.contains(workload) else {
+                throw ConfigurationError(
+                    "target \(target): driver.commands.\(workload) is given but driver.workloads "
+                        + "does not list \(workload); add it to driver.workloads"
+                )
+            }
+        }
+        try driver.command?.requireClusterWide(field: "target \(target): driver.command")
+        for workload in WorkloadKind.allCases {
+            try driver.workloadCommands[workload]?.requireClusterWide(
+                field: "target \(target): driver.commands.\(workload)"
+            )
+        }
     }
 
     private static func checkPorts(
@@ -155,6 +212,7 @@ public struct TargetDefinition: Sendable, Hashable {
 
     /// Every placeholder any of the target's commands uses.
     public var placeholders: [Placeholder] {
-        (prepare?.placeholders ?? []) + start.placeholders + (driver.command?.placeholders ?? [])
+        (prepare?.placeholders ?? []) + start.placeholders
+            + driver.allCommands.flatMap(\.placeholders)
     }
 }

@@ -11,7 +11,9 @@ struct TargetFileDecoder {
         "max-events-per-request", "cluster", "replica", "driver",
     ]
     private static let replicaKeys: Set<String> = ["prepare", "start"]
-    private static let driverKeys: Set<String> = ["command", "addresses-port"]
+    private static let driverKeys: Set<String> = [
+        "command", "addresses-port", "workloads", "commands",
+    ]
 
     func decode(_ fields: [String: TargetFileValue]) throws(ConfigurationError) -> TargetDefinition
     {
@@ -45,6 +47,8 @@ struct TargetFileDecoder {
             ports: ports
         )
         let addressesPort = try string(driverFields, "addresses-port", section: "driver")
+        let workloads = try driverWorkloads(driverFields)
+        let workloadCommands = try driverCommands(driverFields, ports: ports)
         do {
             return try TargetDefinition(
                 name: name,
@@ -55,13 +59,60 @@ struct TargetFileDecoder {
                 prepare: prepare,
                 start: start,
                 startupGrace: startupGrace ?? .seconds(5),
-                driver: DriverDefinition(command: driverCommand, addressesPort: addressesPort),
+                driver: DriverDefinition(
+                    command: driverCommand,
+                    addressesPort: addressesPort,
+                    workloads: workloads,
+                    workloadCommands: workloadCommands
+                ),
                 maxEventsPerRequest: maxEvents ?? TargetDefinition.maxEventsPerRequestLimit,
                 cluster: UInt64(cluster ?? 0)
             )
         } catch {
             throw ConfigurationError("target file \(path): \(error.message)")
         }
+    }
+
+    /// `driver.workloads`: the workloads the driver speaks (default: the ledger).
+    private func driverWorkloads(
+        _ fields: [String: TargetFileValue]
+    ) throws(ConfigurationError) -> [WorkloadKind] {
+        guard fields["workloads"] != nil else { return [.ledger] }
+        var workloads: [WorkloadKind] = []
+        for name in try stringList(fields, "workloads", section: "driver") {
+            guard let workload = WorkloadKind(rawValue: name) else {
+                throw error(
+                    "driver.workloads names '\(name)', which is not a workload "
+                        + "(\(WorkloadKind.names))"
+                )
+            }
+            workloads.append(workload)
+        }
+        return workloads
+    }
+
+    /// `driver.commands`: a table of workload name to the command of its driver.
+    private func driverCommands(
+        _ fields: [String: TargetFileValue],
+        ports: [String]
+    ) throws(ConfigurationError) -> [WorkloadKind: CommandTemplate] {
+        guard fields["commands"] != nil else { return [:] }
+        let commands = try table(fields, "commands", section: "driver")
+        try checkKeys(
+            commands,
+            allowed: Set(WorkloadKind.allCases.map(\.rawValue)),
+            section: "driver.commands"
+        )
+        var result: [WorkloadKind: CommandTemplate] = [:]
+        for workload in WorkloadKind.allCases where commands[workload.rawValue] != nil {
+            result[workload] = try command(
+                commands,
+                workload.rawValue,
+                section: "driver.commands",
+                ports: ports
+            )
+        }
+        return result
     }
 
     private func error(_ text: String) -> ConfigurationError {
@@ -149,11 +200,13 @@ struct TargetFileDecoder {
 
     private func table(
         _ fields: [String: TargetFileValue],
-        _ key: String
+        _ key: String,
+        section: String? = nil
     ) throws(ConfigurationError) -> [String: TargetFileValue] {
-        guard let value = fields[key] else { throw error("missing section '\(key)'") }
+        let name = qualified(key, section)
+        guard let value = fields[key] else { throw error("missing section '\(name)'") }
         guard case .table(let table) = value else {
-            throw error("'\(key)' must be a table of fields, found \(value.typeName)")
+            throw error("'\(name)' must be a table of fields, found \(value.typeName)")
         }
         return table
     }

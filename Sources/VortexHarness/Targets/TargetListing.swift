@@ -21,10 +21,14 @@ public enum TargetListing {
             lines.append("  prepare: \(render(prepare))")
         }
         lines.append("  start: \(render(target.start))")
-        let driver = target.driver.command.map(render) ?? "(--driver-command required)"
-        lines.append(
-            "  driver: \(driver) <cluster> <advertised \(target.driver.addressesPort) ports>"
-        )
+        for workload in target.driver.workloads {
+            let driver =
+                target.driver.command(for: workload).map(render) ?? "(--driver-command required)"
+            lines.append(
+                "  driver (\(workload)): \(driver) <cluster> <advertised "
+                    + "\(target.driver.addressesPort) ports>"
+            )
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -2,7 +2,7 @@
 // stderr in `<output>/driver.log`), then runs the closed-loop workload — generate, send,
 // reconcile — until the run stops, and ends the driver with SIGTERM, whose end status is judged
 // as the original does (exit 11 when wrong). What the other tasks need to know goes through
-// `progress`.
+// `progress`. A register run goes to ClusterRun+Register instead.
 
 import Foundation
 import ProcessControl
@@ -12,6 +12,10 @@ import Workload
 
 extension ClusterRun {
     func runWorkload(_ context: ChildContext) async throws {
+        if configuration.workload == .register {
+            try await runRegisterWorkload(context)
+            return
+        }
         let target = configuration.target
         let tokens = configuration.driverCommand.expand { values.value($0, replica: nil) }
         let addresses = values.layout.driverAddresses(target.driver.addressesPort)

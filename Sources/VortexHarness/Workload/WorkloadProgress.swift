@@ -1,9 +1,11 @@
 // What the workload task tells the rest of the run, in one value: the driver (so the tick loop
-// notices it exiting), when the request in flight began, finished requests not yet seen by the
-// liveness checker (a bounded queue, as the original's 16384-entry ring), counts and latency
-// histograms per command, the requests report.html draws (RequestLog, bounded), the request left
-// in flight when the workload stopped, and the ledger totals at the end. One mutex; every
-// operation is short.
+// What the workload task tells the rest of the run, in one value: the driver (so the tick loop
+// notices it exiting), when the request in flight began (the oldest of the register workload's
+// clients), finished requests not yet seen by the liveness checker (a bounded queue, as the
+// original's 16384-entry ring; the register workload queues only `ok` operations, the progress
+// liveness asks for), counts and latency histograms per command, the requests report.html draws
+// (RequestLog, bounded), the request left in flight when the workload stopped, and the totals at
+// the end. One mutex; every operation is short.
 
 import ProcessControl
 import Synchronization
@@ -17,6 +19,14 @@ struct LedgerTotals: Sendable, Hashable {
     var transfersCreated: UInt64
 }
 
+/// A finished request, as the liveness checker sees it.
+struct FinishedRequest: Sendable, Hashable {
+    /// When it was sent (generated, for the ledger).
+    var startMonotonic: ContinuousClock.Instant
+    /// When it finished.
+    var endMonotonic: ContinuousClock.Instant
+}
+
 /// Progress of the workload, shared between its task, the tick loop and the summary.
 final class WorkloadProgress: Sendable {
     /// Most finished requests waiting for the tick loop; more are counted and dropped.
@@ -25,11 +35,14 @@ final class WorkloadProgress: Sendable {
     private struct State {
         var driver: DriverHandle?
         var inFlightSince: ContinuousClock.Instant?
-        var pending: [ProgressRecord] = []
+        /// The register workload's clients' requests in flight, by client.
+        var clientsInFlightSince: [Int: ContinuousClock.Instant] = [:]
+        var pending: [FinishedRequest] = []
         var droppedCount = 0
         var finishedCount = 0
         var latencyByCommand: [String: LatencyHistogram] = [:]
         var ledger: LedgerTotals?
+        var register: RegisterSummary?
         var requestLog = RequestLog()
         var unfinishedSince: ContinuousClock.Instant?
     }
@@ -53,28 +66,76 @@ final class WorkloadProgress: Sendable {
         state.withLock { $0.inFlightSince = instant }
     }
 
-    /// When the request in flight began, or nil.
+    /// When the oldest request in flight began, or nil.
     var inFlightSince: ContinuousClock.Instant? {
-        state.withLock { $0.inFlightSince }
+        state.withLock { state in
+            ([state.inFlightSince].compactMap { $0 } + state.clientsInFlightSince.values).min()
+        }
     }
 
     /// Records a finished request.
     func finished(_ record: ProgressRecord) {
         state.withLock { state in
             state.inFlightSince = nil
-            state.finishedCount += 1
-            state.latencyByCommand[record.command.rawValue, default: LatencyHistogram()]
-                .record(record.duration)
-            state.requestLog.record(
+            Self.count(
+                &state,
                 command: record.command.rawValue,
-                start: record.startMonotonic,
-                end: record.endMonotonic
+                FinishedRequest(
+                    startMonotonic: record.startMonotonic,
+                    endMonotonic: record.endMonotonic
+                ),
+                progressed: true
             )
-            if state.pending.count < Self.pendingCapacity {
-                state.pending.append(record)
-            } else {
-                state.droppedCount += 1
-            }
+        }
+    }
+
+    /// Records that register client `client` sent a request at `instant`.
+    func clientRequestBegan(_ client: Int, at instant: ContinuousClock.Instant) {
+        state.withLock { $0.clientsInFlightSince[client] = instant }
+    }
+
+    /// Records that register client `client`'s request for `command` finished; only one that
+    /// `progressed` (completed ok) counts for liveness.
+    func clientRequestFinished(
+        _ client: Int,
+        command: String,
+        _ request: FinishedRequest,
+        progressed: Bool
+    ) {
+        state.withLock { state in
+            state.clientsInFlightSince[client] = nil
+            Self.count(&state, command: command, request, progressed: progressed)
+        }
+    }
+
+    /// Records that register client `client` stopped; a request it left in flight is the
+    /// workload's unfinished one when it is the oldest.
+    func clientStopped(_ client: Int) {
+        state.withLock { state in
+            guard let since = state.clientsInFlightSince.removeValue(forKey: client) else { return }
+            state.unfinishedSince = min(state.unfinishedSince ?? since, since)
+        }
+    }
+
+    private static func count(
+        _ state: inout State,
+        command: String,
+        _ request: FinishedRequest,
+        progressed: Bool
+    ) {
+        state.finishedCount += 1
+        state.latencyByCommand[command, default: LatencyHistogram()]
+            .record(request.endMonotonic - request.startMonotonic)
+        state.requestLog.record(
+            command: command,
+            start: request.startMonotonic,
+            end: request.endMonotonic
+        )
+        guard progressed else { return }
+        if state.pending.count < pendingCapacity {
+            state.pending.append(request)
+        } else {
+            state.droppedCount += 1
         }
     }
 
@@ -87,8 +148,16 @@ final class WorkloadProgress: Sendable {
         }
     }
 
+    /// Records the register workload's totals once it stopped.
+    func stopped(register: RegisterSummary) {
+        state.withLock { state in
+            state.clientsInFlightSince = [:]
+            state.register = register
+        }
+    }
+
     /// Takes the finished requests not yet taken.
-    func drain() -> [ProgressRecord] {
+    func drain() -> [FinishedRequest] {
         state.withLock { state in
             defer { state.pending.removeAll(keepingCapacity: true) }
             return state.pending
@@ -109,4 +178,7 @@ final class WorkloadProgress: Sendable {
 
     /// The ledger totals, once the workload stopped.
     var ledger: LedgerTotals? { state.withLock { $0.ledger } }
+
+    /// The register workload's totals, once it stopped.
+    var register: RegisterSummary? { state.withLock { $0.register } }
 }

@@ -6,10 +6,6 @@
 
 public import ProcessControl
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A driver process speaking the driver protocol.
 public actor DriverHandle {
     /// The driver process (its pid for logs, its termination for exit detection).
@@ -25,28 +21,15 @@ public actor DriverHandle {
     /// driver is killed if the harness dies (death signal) and leads its own process group, so
     /// ending it also ends anything it started.
     public init(command: DriverCommand) throws(DriverError) {
-        var spawn = ProcessControl.Command(
-            command.tokens[0],
-            arguments: Array(command.arguments.dropFirst())
-        )
-        spawn.standardInput = .pipe
-        spawn.standardOutput = .pipe
-        spawn.standardError = command.standardError
-        spawn.environment = command.environment
-        spawn.processGroup = .newGroup
-        spawn.deathSignal = .kill
-        let process: ChildProcess
+        let driver: PipedDriverProcess
         do {
-            process = try spawn.spawn()
+            driver = try command.spawnPiped()
         } catch {
             throw .startFailed(error.description)
         }
-        guard let input = process.standardInput, let output = process.standardOutput else {
-            preconditionFailure("a child spawned with pipes has both pipe ends")
-        }
-        self.process = process
-        self.input = input
-        self.output = output
+        process = driver.process
+        input = driver.input
+        output = driver.output
     }
 
     /// How the driver ended, nil while it runs (non-blocking).
@@ -273,20 +256,14 @@ public actor DriverHandle {
     /// Bytes waiting on stdout before a request is sent belong to no request: the previous reply
     /// was too long. End of file there means the driver closed stdout (it is probably exiting).
     private func checkNoStrayOutput() async throws(DriverError) {
-        guard let descriptor = output.fileDescriptor else {
-            throw .replyInvalid("the driver's stdout is closed")
-        }
-        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        guard poll(&poller, 1, 0) > 0 else { return }
         let stray: [UInt8]
-        do {
-            stray = try await output.read(upTo: 256)
-        } catch {
-            throw .replyInvalid("cannot read the driver's stdout: \(error.description)")
-        }
-        if stray.isEmpty {
+        switch await output.waitingOutput(upTo: 256) {
+        case .nothing: return
+        case .unreadable(let reason): throw .replyInvalid(reason)
+        case .endOfFile:
             if let termination = await exitSoon() { throw .exited(termination) }
             throw .replyInvalid("the driver closed its stdout")
+        case .bytes(let bytes): stray = bytes
         }
         let shown = stray.prefix(16).map { String($0, radix: 16) }.joined(separator: " ")
         throw .replyInvalid(
