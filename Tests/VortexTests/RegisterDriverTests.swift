@@ -77,11 +77,36 @@ import Workload
     }
 
     @Test func outputBetweenRequestsIsMalformed() async throws {
+        // The driver prints its stray line only once the test has the first reply (it waits,
+        // at most 30 s, for the file `gate` the test creates then), and the test sends the
+        // second request only once the line is written (the driver creates `printed` after
+        // it), so the line always falls between the two requests, however slowly either runs.
+        let gate =
+            FileManager.default.temporaryDirectory.path
+            + "/vortex-test-register-gate-\(UUID().uuidString)"
+        let printed = gate + "-printed"
+        defer {
+            try? FileManager.default.removeItem(atPath: gate)
+            try? FileManager.default.removeItem(atPath: printed)
+        }
         let driver = try Self.driver(
-            "import sys, time\nfor line in sys.stdin:\n    print('{\"type\":\"ok\"}', flush=True)\n    time.sleep(0.2)\n    print('late', flush=True)"
+            """
+            import os, sys, time
+            for line in sys.stdin:
+                print('{"type":"ok"}', flush=True)
+                for _ in range(3000):
+                    if os.path.exists('\(gate)'):
+                        break
+                    time.sleep(0.01)
+                print('late', flush=True)
+                open('\(printed)', 'w').close()
+            """
         )
         _ = try await driver.exchange(#"{"op":"write","key":1,"value":2}"#, timeout: .seconds(10))
-        try await Task.sleep(for: .seconds(1))
+        _ = FileManager.default.createFile(atPath: gate, contents: nil)
+        for _ in 0..<3000 where !FileManager.default.fileExists(atPath: printed) {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         await #expect {
             try await driver.exchange(#"{"op":"read","key":1}"#, timeout: .seconds(10))
         } throws: { error in
