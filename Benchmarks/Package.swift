@@ -5,6 +5,7 @@
 // Run one:  swift package --package-path Benchmarks benchmark --target ProcessControlBenchmarks
 // Figures and how to reproduce them: docs/benchmarks.md.
 
+import Foundation
 import PackageDescription
 
 /// Each benchmark target measures the local package of the same name (minus "Benchmarks").
@@ -28,6 +29,7 @@ let package = Package(
             traits: ["MallocInterposer"]
         ),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(path: ".."),
     ],
     targets: benchmarkedPackages.map { name in
         .executableTarget(
@@ -51,3 +53,27 @@ package.targets.append(
         path: "Benchmarks/ProcessWaitBaseline"
     )
 )
+
+/// The root package (the harness) is known by its folder's name, whatever the clone is called.
+let rootPackage = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().lastPathComponent
+
+// The partition benchmark measures the harness (VortexHarness's stand-in cluster and backends),
+// not a local package. Its C part puts each benchmark process in a network namespace of its own
+// before any thread starts (root only), where the stand-in replicas get their hosts.
+package.targets += [
+    .target(
+        name: "COwnNetworkNamespace",
+        path: "Benchmarks/COwnNetworkNamespace"
+    ),
+    .executableTarget(
+        name: "PartitionBenchmarks",
+        dependencies: [
+            "COwnNetworkNamespace",
+            .product(name: "Benchmark", package: "benchmark"),
+            .product(name: "VortexHarness", package: rootPackage),
+        ],
+        path: "Benchmarks/PartitionBenchmarks",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
+]

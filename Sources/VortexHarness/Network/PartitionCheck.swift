@@ -1,18 +1,18 @@
 // `vortex partition-check`: proves, on this machine and kernel, that a network backend cuts
 // exactly the links of every partition shape, with the replicas' real hosts (ReplicaHosts) and
 // the real backend, and times applying and healing them. In the run's namespaces it gives each of
-// n stand-in replicas its own host and a listener on its real port; for each shape it opens a
-// connection from every replica to every other (through the proxies, or directly under netem),
-// applies the partition, and checks each direction of each connection — opened before the
-// partition and during it: from the moment `apply` returns no byte crosses a cut link, every
-// link that is not cut carries both ways, and the driver's side (the run's namespace) still
-// reaches every replica. After the heal every link carries again. Then it applies and heals the
-// shape `rounds` times and reports the p50 of each, with isolation (today's only partition) as
-// the baseline. Exit 0 when every check held, 1 otherwise.
+// n stand-in replicas its own host and a listener on its real port (PartitionStandIn, which the
+// partition benchmark times too); for each shape it opens a connection from every replica to
+// every other (through the proxies, or directly under netem), applies the partition, and checks
+// each direction of each connection — opened before the partition and during it: from the moment
+// `apply` returns no byte crosses a cut link, every link that is not cut carries both ways, and
+// the driver's side (the run's namespace) still reaches every replica. After the heal every link
+// carries again. Then it applies and heals the shape `rounds` times and reports the p50 of each,
+// with isolation (today's only partition) as the baseline. Exit 0 when every check held, 1
+// otherwise.
 
 import Foundation
 import Netem
-import Workload
 
 /// Checks and times a backend's partitions.
 public enum PartitionCheck {
@@ -36,8 +36,6 @@ public enum PartitionCheck {
         }
     }
 
-    /// The one port of the stand-in replicas.
-    static let portName = "peer"
     /// How long a connection that must be accepted may take.
     static let acceptWaitMs = 5_000
     /// How long a connection that may be cut is given to show up.
@@ -61,40 +59,13 @@ public enum PartitionCheck {
 
     private static func runInside(_ options: Options) async throws -> Int32 {
         let count = options.replicaCount
-        let hosts = try ReplicaHosts(replicaCount: count)
-        let layout = ClusterLayout(
-            replicaCount: count,
-            portNames: [portName],
-            proxiedPortNames: options.backend == .proxy ? [portName] : []
-        )
-        let network: any NetworkBackend =
-            options.backend == .proxy
-            ? ProxyNetwork(layout: layout, corruptiblePorts: [], seed: 1)
-            : try NetemNetwork(hosts: hosts)
-        try await network.start()
-        var servers: [CheckSocket] = []
-        for replica in 0..<count {
-            let server = CheckSocket(descriptor: try hosts.namespaces[replica].openTCPSocket())
-            try server.listen(
-                host: layout.host(replica: replica),
-                port: layout.realPort(portName, replica: replica)
-            )
-            servers.append(server)
-        }
-        let check = Check(
-            hosts: hosts,
-            layout: layout,
-            servers: servers,
-            network: network,
-            acceptsHalfCutLinks: options.backend == .proxy
-        )
+        let standIn = try await PartitionStandIn(backend: options.backend, replicaCount: count)
+        let check = Check(standIn: standIn, acceptsHalfCutLinks: options.backend == .proxy)
         print("partition-check: --faults \(options.backend.rawValue), \(count) replicas")
         var failures = 0
-        var baseline: (apply: Double, heal: Double)?
-        for (index, shape) in PartitionShape.allCases.enumerated()
-        where count >= PartitionShapes.replicaCountMin(shape) {
-            var random = VortexRandom(seed: UInt64(index + 1))
-            let partition = PartitionShapes.draw(shape, replicaCount: count, random: &random)
+        var baseline: (applyMs: Double, healMs: Double)?
+        for shape in PartitionStandIn.shapes(replicaCount: count) {
+            let partition = standIn.partition(shape)
             let problems = try await check.round(partition)
             failures += problems.count
             for problem in problems {
@@ -104,20 +75,19 @@ public enum PartitionCheck {
                 "\(shape.rawValue) cut=\(FaultDecision.describe(partition.sortedCut)) "
                 + (problems.isEmpty ? "ok" : "FAILED")
             if options.rounds > 0 {
-                let timing = try await check.time(partition, rounds: options.rounds)
+                let timing = try await standIn.timeP50(partition, rounds: options.rounds)
                 baseline = baseline ?? timing
                 line +=
-                    " apply_p50_ms=\(format(timing.apply)) heal_p50_ms=\(format(timing.heal))"
+                    " apply_p50_ms=\(format(timing.applyMs)) heal_p50_ms=\(format(timing.healMs))"
                 if let baseline, shape != .isolate {
                     line +=
-                        " vs_isolate=\(format(timing.apply / baseline.apply))×"
-                        + "/\(format(timing.heal / baseline.heal))×"
+                        " vs_isolate=\(format(timing.applyMs / baseline.applyMs))×"
+                        + "/\(format(timing.healMs / baseline.healMs))×"
                 }
             }
             print(line)
         }
-        await network.stop()
-        for server in servers { server.close() }
+        await standIn.stop()
         print(
             failures == 0
                 ? "partition-check: PASS every shape cut exactly its links"
@@ -161,15 +131,16 @@ private final class CheckConnection {
     }
 }
 
-/// The stand-in cluster of one check.
+/// The checks on one stand-in cluster.
 private struct Check {
-    let hosts: ReplicaHosts
-    let layout: ClusterLayout
-    let servers: [CheckSocket]
-    let network: any NetworkBackend
+    let standIn: PartitionStandIn
     /// Whether a connection over a link cut one way is still accepted (the proxy accepts it
     /// and holds the cut direction; netem drops its handshake).
     let acceptsHalfCutLinks: Bool
+
+    var hosts: ReplicaHosts { standIn.hosts }
+    var layout: ClusterLayout { standIn.layout }
+    var servers: [CheckSocket] { standIn.servers }
 
     /// Opens a connection from `from` (nil: the run's namespace) to `to`'s advertised address
     /// and waits up to `acceptWaitMs` for `to`'s server to see it.
@@ -180,8 +151,8 @@ private struct Check {
             try from.map { CheckSocket(descriptor: try hosts.namespaces[$0].openTCPSocket()) }
             ?? CheckSocket.inCurrentNamespace()
         try client.startConnecting(
-            host: layout.advertisedHost(PartitionCheck.portName, replica: to),
-            port: layout.advertisedPort(PartitionCheck.portName, replica: to)
+            host: layout.advertisedHost(PartitionStandIn.portName, replica: to),
+            port: layout.advertisedPort(PartitionStandIn.portName, replica: to)
         )
         let server = servers[to].accept(milliseconds: acceptWaitMs)
         if server != nil { _ = client.waitConnected(milliseconds: PartitionCheck.acceptWaitMs) }
@@ -240,7 +211,7 @@ private struct Check {
         problems += await waitFor(before) { _ in ("hello", "hello back") }
         guard problems.isEmpty else { return problems }
 
-        try await network.apply(NetworkFaults(partition: partition))
+        try await standIn.apply(partition)
         // From here on nothing may cross a cut link.
         for connection in before {
             connection.client.send("sent during\n")
@@ -302,7 +273,7 @@ private struct Check {
         // Connections still opening would retransmit their SYN after the heal: end them first.
         for connection in during { connection.close() }
 
-        try await network.apply(.healed)
+        try await standIn.heal()
         var after: [CheckConnection] = []
         for link in links {
             after.append(
@@ -319,35 +290,5 @@ private struct Check {
             ("healed", "healed back")
         }
         return problems
-    }
-
-    /// The p50 in milliseconds of applying `partition` and of healing it, over `rounds` rounds.
-    func time(_ partition: Partition, rounds: Int) async throws -> (apply: Double, heal: Double) {
-        var applies: [Double] = []
-        var heals: [Double] = []
-        let clock = ContinuousClock()
-        for _ in 0..<rounds {
-            applies.append(
-                Self.milliseconds(
-                    try await clock.measure {
-                        try await network.apply(NetworkFaults(partition: partition))
-                    }
-                )
-            )
-            heals.append(
-                Self.milliseconds(try await clock.measure { try await network.apply(.healed) })
-            )
-        }
-        return (Self.median(applies), Self.median(heals))
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) * 1_000 + Double(attoseconds) / 1e15
-    }
-
-    private static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 }
