@@ -136,6 +136,24 @@ import Testing
         #expect(Shrinker.duration(after: .milliseconds(12_345)) == .milliseconds(13_600))
     }
 
+    @Test func theLoopEndsOnlyOnceEveryDecisionDueBeforeTheEndWasCarriedOut() {
+        let end = Duration.seconds(15)
+        // The seeded scheduler has no due times: the run ends at its duration.
+        #expect(!ClusterRun.isOver(at: .milliseconds(14_999), testDuration: end, nextDue: nil))
+        #expect(ClusterRun.isOver(at: end, testDuration: end, nextDue: nil))
+        // A replay that woke after the end with a decision due at 14.99 s carries it out first.
+        #expect(
+            !ClusterRun.isOver(
+                at: .milliseconds(15_004),
+                testDuration: end,
+                nextDue: .milliseconds(14_990)
+            )
+        )
+        // Decisions due at or after the end (a shrunk duration cuts them) do not hold it.
+        #expect(ClusterRun.isOver(at: .milliseconds(15_004), testDuration: end, nextDue: end))
+        #expect(ClusterRun.isOver(at: end, testDuration: end, nextDue: .seconds(20)))
+    }
+
     @Test func faultLogLinesKeepWhenTheDecisionWasTaken() throws {
         let written = FaultLogEntry(
             tick: 7,

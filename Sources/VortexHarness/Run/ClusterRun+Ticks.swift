@@ -62,7 +62,11 @@ extension ClusterRun {
         while !isStopping && !Task.isCancelled {
             await Self.sleep(for: sleepInterval(nextDue: source.nextDueTime, since: loopStart))
             let now = clock.elapsed()
-            if now - loopStart >= configuration.testDuration {
+            if Self.isOver(
+                at: now - loopStart,
+                testDuration: configuration.testDuration,
+                nextDue: source.nextDueTime
+            ) {
                 log.log(.info, "workload", "terminating due to max duration")
                 verdict.pass()
                 requestShutdown()
@@ -192,6 +196,15 @@ extension ClusterRun {
 
     /// How long to sleep before the next wake-up: one tick, or less when the source's next
     /// decision is due sooner (zero when it is overdue).
+    /// Whether the tick loop ends at loop time `elapsed`: the test duration is over and no
+    /// recorded decision due before the end is still pending. Such a decision is carried out
+    /// (late) first, so a replay whose last wake-up overslept the end still does all that the
+    /// original did.
+    static func isOver(at elapsed: Duration, testDuration: Duration, nextDue: Duration?) -> Bool {
+        let duePending = nextDue.map { $0 < testDuration } ?? false
+        return elapsed >= testDuration && !duePending
+    }
+
     private func sleepInterval(nextDue: Duration?, since loopStart: Duration) -> Duration {
         guard let nextDue else { return Self.tickInterval }
         let untilDue = nextDue - (clock.elapsed() - loopStart)
