@@ -161,40 +161,53 @@ struct ReplayShrinkTests {
         let reason: String
     }
 
-    static let failureFixtures = [
+    /// A fixture on the sleeper target: the test duration, the driver and any other flags.
+    static func sleeperFixture(
+        _ description: String,
+        testDuration: String,
+        driver: String,
+        flags: [String] = [],
+        code: Int32,
+        reason: String
+    ) -> FailureFixture {
         FailureFixture(
-            description: "wrong status",
+            description: description,
             arguments: [
                 "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration",
-                "30s", "--driver-command", HarnessCLI.fixtures + "/harness-driver.py wrong-status",
-            ],
+                testDuration, "--driver-command", driver,
+            ] + flags,
+            code: code,
+            reason: reason
+        )
+    }
+
+    static let failureFixtures = [
+        sleeperFixture(
+            "wrong status",
+            testDuration: "30s",
+            driver: HarnessCLI.fixtures + "/harness-driver.py wrong-status",
             code: 13,
             reason: "reconciliation"
         ),
-        FailureFixture(
-            description: "silent driver",
-            arguments: [
-                "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration",
-                "60s", "--liveness-window", "2s", "--driver-command", ReplayCLI.silentDriver,
-            ],
+        sleeperFixture(
+            "silent driver",
+            testDuration: "60s",
+            driver: ReplayCLI.silentDriver,
+            flags: ["--liveness-window", "2s"],
             code: 17,
             reason: "liveness"
         ),
-        FailureFixture(
-            description: "garbage reply",
-            arguments: [
-                "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration",
-                "30s", "--driver-command", HarnessCLI.fixtures + "/harness-driver.py garbage",
-            ],
+        sleeperFixture(
+            "garbage reply",
+            testDuration: "30s",
+            driver: HarnessCLI.fixtures + "/harness-driver.py garbage",
             code: 16,
             reason: "driver-reply-unreadable"
         ),
-        FailureFixture(
-            description: "driver exits",
-            arguments: [
-                "--target", HarnessCLI.fixtures + "/harness-sleeper.toml", "--test-duration",
-                "30s", "--driver-command", "/bin/true",
-            ],
+        sleeperFixture(
+            "driver exits",
+            testDuration: "30s",
+            driver: "/bin/true",
             code: 10,
             reason: "driver-exited-early"
         ),

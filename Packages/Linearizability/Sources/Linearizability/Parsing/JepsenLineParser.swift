@@ -10,32 +10,10 @@ enum JepsenLineParser {
 
     /// The events of `text`.
     static func events(in text: String, source: String) throws(HistoryError) -> [HistoryEvent] {
-        var events: [HistoryEvent] = []
-        var failure: HistoryError?
-        TextLines.forEach(in: text) { bytes, lineNumber in
-            switch parsedLine(bytes, lineNumber: lineNumber) {
-            case .success(let event):
-                if let event { events.append(event) }
-                return true
-            case .failure(let error):
-                failure = HistoryError(source: source, line: lineNumber, reason: error.reason)
-                return false
-            }
-        }
-        if let failure { throw failure }
-        return events
-    }
-
-    /// The line's event, or why it is malformed.
-    private static func parsedLine(
-        _ bytes: UnsafeBufferPointer<UInt8>,
-        lineNumber: Int
-    ) -> Result<HistoryEvent?, JSONLineFailure> {
-        do {
-            let line = Substring(String(decoding: bytes, as: UTF8.self))
-            return .success(try event(line, lineNumber: lineNumber))
-        } catch {
-            return .failure(error)
+        try TextLines.events(in: text, source: source) {
+            bytes,
+            lineNumber throws(JSONLineFailure) in
+            try event(Substring(String(decoding: bytes, as: UTF8.self)), lineNumber: lineNumber)
         }
     }
 

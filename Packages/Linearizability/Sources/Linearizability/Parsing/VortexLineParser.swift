@@ -6,32 +6,9 @@
 enum VortexLineParser {
     /// The events of `text`, skipping blank lines.
     static func events(in text: String, source: String) throws(HistoryError) -> [HistoryEvent] {
-        var events: [HistoryEvent] = []
-        var failure: HistoryError?
-        TextLines.forEach(in: text) { line, lineNumber in
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
-            switch parsedLine(line, lineNumber: lineNumber) {
-            case .success(let event):
-                events.append(event)
-                return true
-            case .failure(let error):
-                failure = HistoryError(source: source, line: lineNumber, reason: error.reason)
-                return false
-            }
-        }
-        if let failure { throw failure }
-        return events
-    }
-
-    /// The line's event, or why it is malformed.
-    private static func parsedLine(
-        _ line: UnsafeBufferPointer<UInt8>,
-        lineNumber: Int
-    ) -> Result<HistoryEvent, JSONLineFailure> {
-        do {
-            return .success(try event(line, lineNumber: lineNumber))
-        } catch {
-            return .failure(error)
+        try TextLines.events(in: text, source: source) { line, lineNumber throws(JSONLineFailure) in
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+            return try event(line, lineNumber: lineNumber)
         }
     }
 
