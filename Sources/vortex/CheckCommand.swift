@@ -12,6 +12,7 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Check a recorded register history for linearizability.",
+        usage: "vortex check <file> [--format <format>] [--visual <file>] [<options>]",
         discussion: """
             Each key is an independent register and is checked alone. Prints one line per key \
             that is not linearizable (a minimal set of its operations that cannot be ordered) and \
@@ -26,11 +27,19 @@ struct CheckCommand: ParsableCommand {
     /// Exit code when the effort bound left a key undecided.
     static let undecidedExitCode: Int32 = 1
 
-    @Argument(help: "The history: history.jsonl (vortex) or a Jepsen log (--format jepsen).")
+    @Argument(help: "The history: history.jsonl (vortex) or a Jepsen register log.")
     var file: String
 
-    @Option(help: "vortex (history.jsonl) or jepsen (jepsen.util register log lines).")
-    var format = "vortex"
+    @Option(
+        help: """
+            auto (the format the file shows), vortex (history.jsonl) or jepsen (jepsen.util \
+            register log lines).
+            """
+    )
+    var format = Self.autoFormat
+
+    /// The --format value that reads the format off the file.
+    static let autoFormat = "auto"
 
     @Option(help: "Write the anomaly as a self-contained HTML page to this file.")
     var visual: String?
@@ -42,8 +51,8 @@ struct CheckCommand: ParsableCommand {
     var timeLimit = 300.0
 
     func validate() throws {
-        guard HistoryFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be vortex or jepsen, not '\(format)'")
+        guard format == Self.autoFormat || HistoryFormat(rawValue: format) != nil else {
+            throw ValidationError("--format must be auto, vortex or jepsen, not '\(format)'")
         }
         guard maxStates > 0 else { throw ValidationError("--max-states must be positive") }
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }
@@ -52,10 +61,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let history: History
         do {
-            history = try HistoryParser.load(
-                path: file,
-                format: HistoryFormat(rawValue: format) ?? .vortex
-            )
+            history = try HistoryParser.load(path: file, format: HistoryFormat(rawValue: format))
         } catch {
             throw ValidationError(error.description)
         }

@@ -10,6 +10,7 @@ struct PartitionCheckCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "partition-check",
         abstract: "Check that a fault backend cuts exactly the links of every partition shape.",
+        usage: "vortex partition-check [--faults <backend>] [<options>]",
         discussion: """
             In the run's namespaces, gives each stand-in replica its own host, connects every \
             replica to every other, applies each partition shape and checks that no byte crosses \

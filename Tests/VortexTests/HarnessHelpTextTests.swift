@@ -9,7 +9,7 @@ import Testing
     static let helpCommands: [[String]] = [
         ["--help"], ["run", "--help"], ["proxy", "--help"], ["targets", "--help"],
         ["netem-check", "--help"], ["replay", "--help"], ["shrink", "--help"],
-        ["sweep", "--help"],
+        ["sweep", "--help"], ["check", "--help"], ["partition-check", "--help"],
     ]
 
     @Test(arguments: helpCommands)

@@ -201,6 +201,35 @@ import Testing
         }
     }
 
+    @Test(
+        arguments: [
+            ("{\"process\":0}\n", HistoryFormat.vortex),
+            ("\n  \n{\"process\":0}", .vortex),
+            ("", .vortex),
+            ("INFO  jepsen.core - starting\nINFO  jepsen.util - 0\t:invoke\t:read\tnil\n", .jepsen),
+            ("INFO  jepsen.util - 0\t:invoke\t:read\tnil", .jepsen),
+        ]
+    )
+    func formatIsReadOffTheText(text: String, format: HistoryFormat) {
+        #expect(HistoryFormat.detect(in: text) == format)
+    }
+
+    @Test func textOfNeitherFormatIsNoFormat() throws {
+        #expect(HistoryFormat.detect(in: "process,type,f\n0,invoke,read\n") == nil)
+        #expect(HistoryFormat.detect(in: "INFO  jepsen.core - {not a history}") == nil)
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("linearizability-\(UInt64.random(in: 0...UInt64.max)).csv")
+            .path
+        try "0,invoke,read\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect {
+            try HistoryParser.load(path: path, format: nil)
+        } throws: { error in
+            guard let error = error as? HistoryError else { return false }
+            return error.line == nil && error.reason.contains("give --format")
+        }
+    }
+
     @Test func errorDescriptionIsFileLineReason() {
         #expect(
             HistoryError(source: "a.jsonl", line: 3, reason: "bad").description == "a.jsonl:3: bad"

@@ -1,6 +1,6 @@
-// The entry point for reading a history: from text or from a file, in either format, into a
-// paired History. Every failure is one HistoryError naming the file and, when it is a line's
-// fault, the line.
+// The entry point for reading a history: from text or from a file, in either format (or the one
+// its text shows), into a paired History. Every failure is one HistoryError naming the file and,
+// when it is a line's fault, the line.
 
 import Foundation
 
@@ -10,6 +10,30 @@ public enum HistoryFormat: String, Sendable, CaseIterable {
     case vortex
     /// A Jepsen register log (one register, `jepsen.util` lines).
     case jepsen
+
+    /// The format `text` is in: vortex when its first non-blank line is a JSON object (or it has
+    /// none: an empty history), jepsen when a line carries the `jepsen.util - ` marker; nil when
+    /// neither.
+    public static func detect(in text: String) -> HistoryFormat? {
+        var found: HistoryFormat?
+        var sawText = false
+        TextLines.forEach(in: text) { line, _ in
+            guard let first = line.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
+                return true
+            }
+            if !sawText && first == UInt8(ascii: "{") {
+                found = .vortex
+                return false
+            }
+            sawText = true
+            if String(decoding: line, as: UTF8.self).contains(JepsenLineParser.marker) {
+                found = .jepsen
+                return false
+            }
+            return true
+        }
+        return sawText ? found : .vortex
+    }
 }
 
 /// Reads histories.
@@ -28,8 +52,8 @@ public enum HistoryParser {
         return try History(events: events, source: source)
     }
 
-    /// The history in the file at `path`.
-    public static func load(path: String, format: HistoryFormat) throws(HistoryError) -> History {
+    /// The history in the file at `path`, in `format` (nil: the format its text shows).
+    public static func load(path: String, format: HistoryFormat?) throws(HistoryError) -> History {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw HistoryError(source: path, line: nil, reason: "no such file")
@@ -42,6 +66,14 @@ public enum HistoryParser {
         }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw HistoryError(source: path, line: nil, reason: "is not UTF-8 text")
+        }
+        guard let format = format ?? HistoryFormat.detect(in: text) else {
+            throw HistoryError(
+                source: path,
+                line: nil,
+                reason: "is neither a history.jsonl (its first line is not a JSON object) nor a "
+                    + "Jepsen register log (no `jepsen.util - ` line); give --format"
+            )
         }
         return try parse(text, format: format, source: path)
     }

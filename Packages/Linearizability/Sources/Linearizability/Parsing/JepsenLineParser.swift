@@ -6,7 +6,7 @@
 /// Parses the operation lines of a Jepsen log.
 enum JepsenLineParser {
     /// What precedes the tab-separated fields of an operation line.
-    private static let marker = "jepsen.util - "
+    static let marker = "jepsen.util - "
 
     /// The events of `text`.
     static func events(in text: String, source: String) throws(HistoryError) -> [HistoryEvent] {

@@ -1,0 +1,59 @@
+// `vortex check` as a user runs it on files of either format: the format is read off the file
+// unless --format names it, and a file of neither format, or of the other one, is one line on
+// stderr and exit 2.
+
+import Foundation
+import Testing
+
+@Suite(.ownThread) struct HarnessCheckTests {
+    /// Two writes that finish before a read that sees neither: not linearizable.
+    static let staleJepsenLog = """
+        INFO  jepsen.core - a line of log noise before the history
+        INFO  jepsen.util - 0\t:invoke\t:write\t1
+        INFO  jepsen.util - 0\t:ok\t:write\t1
+        INFO  jepsen.util - 1\t:invoke\t:write\t2
+        INFO  jepsen.util - 1\t:ok\t:write\t2
+        INFO  jepsen.util - 2\t:invoke\t:read\tnil
+        INFO  jepsen.util - 2\t:ok\t:read\t1
+
+        """
+
+    /// Writes `text` to a new temporary file named `name` and returns its path.
+    static func file(_ name: String, _ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory
+            .appendingPathComponent("vortex-test-check-\(UUID().uuidString)-\(name)").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aJepsenLogIsCheckedWithoutNamingItsFormat() throws {
+        let path = try Self.file("stale.log", Self.staleJepsenLog)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let detected = try HarnessCLI.run(["check", path])
+        #expect(detected.status == 13, "\(detected.standardOutput)\(detected.standardError)")
+        #expect(detected.standardOutput.contains("key 0: not linearizable"))
+        let named = try HarnessCLI.run(["check", path, "--format", "jepsen"])
+        #expect(named.status == 13, "\(named.standardError)")
+    }
+
+    @Test func aFileOfNeitherFormatIsAUsageError() throws {
+        let path = try Self.file("history.csv", "process,type,f,value\n0,invoke,read,\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = try HarnessCLI.run(["check", path])
+        #expect(outcome.status == 2)
+        let lines = outcome.standardError.split(separator: "\n")
+        #expect(lines.count == 1, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("give --format"))
+    }
+
+    @Test func theWrongFormatNamedIsAUsageErrorAtItsFirstLine() throws {
+        let path = try Self.file("stale.log", Self.staleJepsenLog)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = try HarnessCLI.run(["check", path, "--format", "vortex"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains("\(path):1:"), "\(outcome.standardError)")
+        let unknown = try HarnessCLI.run(["check", path, "--format", "edn"])
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("--format must be auto, vortex or jepsen"))
+    }
+}
