@@ -27,13 +27,13 @@ struct CheckCommand: ParsableCommand {
     /// Exit code when the effort bound left a key undecided.
     static let undecidedExitCode: Int32 = 1
 
-    @Argument(help: "The history: history.jsonl (vortex) or a Jepsen register log.")
+    @Argument(help: "The history: history.jsonl (vortex), a Jepsen register log or EDN history.")
     var file: String
 
     @Option(
         help: """
-            auto (the format the file shows), vortex (history.jsonl) or jepsen (jepsen.util \
-            register log lines).
+            auto (the format the file shows), vortex (history.jsonl), jepsen (jepsen.util \
+            register log lines) or edn (Jepsen's history.edn, Knossos's data files).
             """
     )
     var format = Self.autoFormat
@@ -52,7 +52,9 @@ struct CheckCommand: ParsableCommand {
 
     func validate() throws {
         guard format == Self.autoFormat || HistoryFormat(rawValue: format) != nil else {
-            throw ValidationError("--format must be auto, vortex or jepsen, not '\(format)'")
+            throw ValidationError(
+                "--format must be auto, vortex, jepsen or edn, not '\(format)'"
+            )
         }
         guard maxStates > 0 else { throw ValidationError("--max-states must be positive") }
         guard timeLimit > 0 else { throw ValidationError("--time-limit must be positive") }

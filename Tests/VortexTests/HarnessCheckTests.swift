@@ -1,6 +1,6 @@
-// `vortex check` as a user runs it on files of either format: the format is read off the file
-// unless --format names it, and a file of neither format, or of the other one, is one line on
-// stderr and exit 2.
+// `vortex check` as a user runs it on files of each format: the format is read off the file
+// unless --format names it, and a file of no format, or of another one than named, is one line
+// on stderr and exit 2.
 
 import Foundation
 import Testing
@@ -36,6 +36,19 @@ import Testing
         #expect(named.status == 13, "\(named.standardError)")
     }
 
+    @Test func anEDNHistoryIsCheckedWithoutNamingItsFormat() throws {
+        let edn = Self.staleJepsenLog.split(separator: "\n").compactMap { line -> String? in
+            guard let marker = line.firstRange(of: "jepsen.util - ") else { return nil }
+            let fields = line[marker.upperBound...].split(separator: "\t")
+            return "{:process \(fields[0]) :type \(fields[1]) :f \(fields[2]) :value \(fields[3])}"
+        }
+        let path = try Self.file("history.edn", "[" + edn.joined(separator: "\n") + "]\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = try HarnessCLI.run(["check", path])
+        #expect(outcome.status == 13, "\(outcome.standardOutput)\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("key 0: not linearizable"))
+    }
+
     @Test func aFileOfNeitherFormatIsAUsageError() throws {
         let path = try Self.file("history.csv", "process,type,f,value\n0,invoke,read,\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -52,8 +65,8 @@ import Testing
         let outcome = try HarnessCLI.run(["check", path, "--format", "vortex"])
         #expect(outcome.status == 2)
         #expect(outcome.standardError.contains("\(path):1:"), "\(outcome.standardError)")
-        let unknown = try HarnessCLI.run(["check", path, "--format", "edn"])
+        let unknown = try HarnessCLI.run(["check", path, "--format", "csv"])
         #expect(unknown.status == 2)
-        #expect(unknown.standardError.contains("--format must be auto, vortex or jepsen"))
+        #expect(unknown.standardError.contains("--format must be auto, vortex, jepsen or edn"))
     }
 }

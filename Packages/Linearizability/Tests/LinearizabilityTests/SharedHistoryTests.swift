@@ -1,6 +1,6 @@
 // The checker against the labelled Jepsen etcd histories (../shared/histories): every verdict
 // must match the label, and every violation must come with a minimal set that is itself not
-// linearizable.
+// linearizable. Each log is also rewritten as Jepsen's history.edn, whose verdict must be the same.
 
 import Foundation
 import Linearizability
@@ -27,12 +27,19 @@ import Testing
         #expect(labels.count >= 70, "README table of \(folder) has \(labels.count) rows")
         let checker = LinearizabilityChecker()
         for (file, linearizable) in labels.sorted(by: { $0.key < $1.key }) {
-            let history = try HistoryParser.load(path: folder + "/" + file, format: .jepsen)
+            let path = folder + "/" + file
+            let history = try HistoryParser.load(path: path, format: nil)
             let check = checker.check(history)
+            let expected: Verdict = linearizable ? .linearizable : .notLinearizable
             #expect(
-                check.verdict == (linearizable ? .linearizable : .notLinearizable),
-                "\(file): labelled \(linearizable ? "linearizable" : "not linearizable"), checked \(check.verdict.rawValue)"
+                check.verdict == expected,
+                "\(file): labelled \(expected.rawValue), checked \(check.verdict.rawValue)"
             )
+            let edn = Self.edn(ofJepsenLog: try String(contentsOfFile: path, encoding: .utf8))
+            #expect(HistoryFormat.detect(in: edn) == .edn)
+            let ednHistory = try HistoryParser.parse(edn, format: .edn, source: file + ".edn")
+            #expect(ednHistory.operations.count == history.operations.count, "\(file) as EDN")
+            #expect(checker.check(ednHistory).verdict == expected, "\(file) as EDN")
             for keyCheck in check.violations {
                 let violation = try #require(keyCheck.violation)
                 #expect(!violation.minimal.isEmpty)
@@ -43,5 +50,18 @@ import Testing
                 )
             }
         }
+    }
+
+    /// The operations of a Jepsen log as history.edn lines: the log's fields are EDN already.
+    static func edn(ofJepsenLog log: String) -> String {
+        log.split(separator: "\n").compactMap { line -> String? in
+            guard let marker = line.firstRange(of: "jepsen.util - ") else { return nil }
+            let fields = line[marker.upperBound...].split(separator: "\t").map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            guard fields.count >= 3 else { return nil }
+            let value = fields.count > 3 ? fields[3] : "nil"
+            return "{:process \(fields[0]), :type \(fields[1]), :f \(fields[2]), :value \(value)}"
+        }.joined(separator: "\n")
     }
 }

@@ -10,29 +10,38 @@ public enum HistoryFormat: String, Sendable, CaseIterable {
     case vortex
     /// A Jepsen register log (one register, `jepsen.util` lines).
     case jepsen
+    /// Jepsen's history.edn or a Knossos data file: one EDN map per event.
+    case edn
 
-    /// The format `text` is in: vortex when its first non-blank line is a JSON object (or it has
-    /// none: an empty history), jepsen when a line carries the `jepsen.util - ` marker; nil when
-    /// neither.
+    /// The format `text` is in: vortex when its first non-blank line is a JSON object (or there
+    /// is none: an empty history); otherwise jepsen when some line carries the `jepsen.util - `
+    /// marker; otherwise edn when the first line opens an EDN map (`{:`), a vector, a list, a
+    /// tagged literal or a comment; nil when none of these.
     public static func detect(in text: String) -> HistoryFormat? {
-        var found: HistoryFormat?
-        var sawText = false
+        var opening: [UInt8] = []
+        var hasMarker = false
         TextLines.forEach(in: text) { line, _ in
-            guard let first = line.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else {
-                return true
+            if opening.isEmpty {
+                opening = Array(
+                    line.lazy.filter { ![0x20, 0x09, 0x0D, UInt8(ascii: ",")].contains($0) }.prefix(
+                        2
+                    )
+                )
+                if opening.first == UInt8(ascii: "{") && opening.last != UInt8(ascii: ":") {
+                    return false  // a JSON object: history.jsonl
+                }
             }
-            if !sawText && first == UInt8(ascii: "{") {
-                found = .vortex
-                return false
-            }
-            sawText = true
-            if String(decoding: line, as: UTF8.self).contains(JepsenLineParser.marker) {
-                found = .jepsen
-                return false
-            }
-            return true
+            hasMarker = String(decoding: line, as: UTF8.self).contains(JepsenLineParser.marker)
+            return !hasMarker
         }
-        return sawText ? found : .vortex
+        guard let first = opening.first else { return .vortex }
+        if first == UInt8(ascii: "{") && opening.last != UInt8(ascii: ":") { return .vortex }
+        if hasMarker { return .jepsen }
+        let ednOpenings = [
+            UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "#"),
+            UInt8(ascii: ";"),
+        ]
+        return ednOpenings.contains(first) ? .edn : nil
     }
 }
 
@@ -48,6 +57,7 @@ public enum HistoryParser {
         switch format {
         case .vortex: events = try VortexLineParser.events(in: text, source: source)
         case .jepsen: events = try JepsenLineParser.events(in: text, source: source)
+        case .edn: events = try JepsenEDNParser.events(in: text, source: source)
         }
         return try History(events: events, source: source)
     }
@@ -71,8 +81,8 @@ public enum HistoryParser {
             throw HistoryError(
                 source: path,
                 line: nil,
-                reason: "is neither a history.jsonl (its first line is not a JSON object) nor a "
-                    + "Jepsen register log (no `jepsen.util - ` line); give --format"
+                reason: "is neither a history.jsonl (its first line is not a JSON object), an EDN "
+                    + "history nor a Jepsen register log (no `jepsen.util - ` line); give --format"
             )
         }
         return try parse(text, format: format, source: path)
