@@ -95,4 +95,30 @@ import Testing
         let text = "[2018-02-02 10:00:00] INFO jepsen.util - 0\t:invoke\t:read\tnil\n"
         #expect(HistoryFormat.detect(in: text) == .jepsen)
     }
+
+    /// Pieces of EDN and of broken EDN that a corrupt or foreign file may hold.
+    static let fuzzPieces = [
+        "{", "}", "[", "]", "(", ")", "#{", "#_", "#tag", ":process", ":type", ":invoke", ":ok",
+        ":info", ":f", ":read", ":write", ":cas", ":value", "nil", "0", "1", "-3", "[1 2]", "\"",
+        "\"s\"", "\\", ";", "\n", " ", ",", "1.5", "x", ":nemesis", "#_#_#_",
+    ]
+
+    @Test func anyTextIsReadOrRejectedWithALine() {
+        var random = SplitMixRandom(seed: 42)
+        for round in 0..<2_000 {
+            let count = Int.random(in: 1...60, using: &random)
+            let text = (0..<count).map { _ in
+                Self.fuzzPieces[Int.random(in: 0..<Self.fuzzPieces.count, using: &random)]
+            }.joined(separator: round % 2 == 0 ? " " : "")
+            do {
+                _ = try HistoryParser.parse(text, format: .edn, source: "fuzz.edn")
+            } catch {
+                #expect(error.source == "fuzz.edn" && !error.reason.isEmpty, "\(text)")
+            }
+        }
+        let deep = String(repeating: "#_", count: 100_000) + "{}"
+        #expect(throws: HistoryError.self) {
+            try HistoryParser.parse(deep, format: .edn, source: "deep.edn")
+        }
+    }
 }

@@ -61,8 +61,9 @@ struct EDNReader {
         position + offset < bytes.count ? bytes[position + offset] : nil
     }
 
-    /// Skips whitespace, commas, comments and `#_` discarded forms.
-    private mutating func skipSpace() throws(EDNFailure) {
+    /// Skips whitespace, commas, comments and `#_` discarded forms; a discarded form counts as
+    /// nested one deeper than `depth`, so a chain of discards cannot recurse without bound.
+    private mutating func skipSpace(depth: Int = 0) throws(EDNFailure) {
         while let byte = peek() {
             switch byte {
             case 0x0A:
@@ -74,8 +75,7 @@ struct EDNReader {
                 while let next = peek(), next != 0x0A { position += 1 }
             case UInt8(ascii: "#") where peek(1) == UInt8(ascii: "_"):
                 position += 2
-                try skipSpace()
-                _ = try value(depth: 0)
+                _ = try value(depth: depth + 1)
             default:
                 return
             }
@@ -86,7 +86,7 @@ struct EDNReader {
         guard depth < Self.maximumDepth else {
             throw EDNFailure("nested deeper than \(Self.maximumDepth)", line: line)
         }
-        try skipSpace()
+        try skipSpace(depth: depth)
         guard let byte = peek() else { throw EDNFailure("the text ends inside a form", line: line) }
         switch byte {
         case UInt8(ascii: "{"):
@@ -121,7 +121,7 @@ struct EDNReader {
         var result: [EDNValue] = []
         // Each round consumes at least one byte or throws at the end of the text.
         while true {
-            try skipSpace()
+            try skipSpace(depth: depth)
             guard let byte = peek() else {
                 throw EDNFailure(
                     "the text ends before '\(Character(Unicode.Scalar(close)))'",

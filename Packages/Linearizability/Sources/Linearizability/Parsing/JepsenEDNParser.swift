@@ -27,25 +27,18 @@ enum JepsenEDNParser {
         var timesNs: [Int64?] = []
         /// The key of each process's open operation, for completions that do not repeat it.
         var openKeys: [Int: Int] = [:]
-        do {
-            // Each form consumes text: the text's length bounds the loop.
-            while let (form, line) = try reader.next(enteringSequences: true) {
-                do {
-                    guard let (event, timeNs) = try event(form, line: line, openKeys: openKeys)
-                    else { continue }
-                    openKeys[event.process] = event.type == .invoke ? event.key : nil
-                    events.append(event)
-                    timesNs.append(timeNs)
-                } catch {
-                    throw HistoryError(source: source, line: line, reason: error.reason)
-                }
+        // Each form consumes text: the text's length bounds the loop.
+        while let (form, line) = try next(&reader, source: source) {
+            let parsed: (HistoryEvent, timeNs: Int64?)?
+            do throws(JSONLineFailure) {
+                parsed = try event(form, line: line, openKeys: openKeys)
+            } catch {
+                throw HistoryError(source: source, line: line, reason: error.reason)
             }
-        } catch let failure as EDNFailure {
-            throw HistoryError(source: source, line: failure.line, reason: failure.reason)
-        } catch let error as HistoryError {
-            throw error
-        } catch {
-            throw HistoryError(source: source, line: nil, reason: "\(error)")
+            guard let (event, timeNs) = parsed else { continue }
+            openKeys[event.process] = event.type == .invoke ? event.key : nil
+            events.append(event)
+            timesNs.append(timeNs)
         }
         let everyTimeNs = timesNs.compactMap { $0 }
         for index in events.indices {
@@ -53,6 +46,18 @@ enum JepsenEDNParser {
                 everyTimeNs.count == events.count ? everyTimeNs[index] / 1000 : Int64(index + 1)
         }
         return events
+    }
+
+    /// The next top-level form (the elements of a top-level vector one by one) and its line.
+    private static func next(
+        _ reader: inout EDNReader,
+        source: String
+    ) throws(HistoryError) -> (EDNValue, line: Int)? {
+        do throws(EDNFailure) {
+            return try reader.next(enteringSequences: true)
+        } catch {
+            throw HistoryError(source: source, line: error.line, reason: error.reason)
+        }
     }
 
     /// The event of one operation map and its `:time`; nil for a named process's event.
