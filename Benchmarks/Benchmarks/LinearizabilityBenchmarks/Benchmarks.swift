@@ -3,7 +3,7 @@
 // - all shared labelled histories (../shared/histories), verdict only, and with explanations;
 // - the hardest one alone;
 // - a 100,000-operation simulated 5-client run with retiring keys: check, and read its
-//   history.jsonl (14 MB).
+//   history.jsonl (14 MB), and read it as Jepsen's history.edn.
 // Peak resident memory is the whole process's, fixtures included.
 //
 //   swift package --package-path Benchmarks benchmark --target LinearizabilityBenchmarks
@@ -64,6 +64,13 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
             blackHole(try HistoryParser.parse(text, format: .vortex, source: "simulated"))
+        }
+    }
+    Benchmark("parse the same run as Jepsen's history.edn (200,000 maps)") { benchmark in
+        let text = Fixtures.simulatedRunEDN
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            blackHole(try HistoryParser.parse(text, format: .edn, source: "simulated"))
         }
     }
 }

@@ -2,7 +2,7 @@
 // etcd histories from ../shared/histories beside the repository (or $VORTEX_HISTORIES_DIR;
 // absent for users of the repository, then those benchmarks are skipped with a message), and a
 // 100,000-operation simulated run of 5 clients whose keys retire after 200 operations, also as
-// history.jsonl text.
+// history.jsonl and as history.edn text.
 
 import Foundation
 import Linearizability
@@ -71,4 +71,8 @@ enum Fixtures {
     /// `simulatedRun` as history.jsonl text.
     static let simulatedRunJSONLines: String =
         simulatedRun.events.map(\.jsonLine).joined(separator: "\n") + "\n"
+
+    /// `simulatedRun` as Jepsen's history.edn text.
+    static let simulatedRunEDN: String =
+        simulatedRun.events.map(\.ednLine).joined(separator: "\n") + "\n"
 }

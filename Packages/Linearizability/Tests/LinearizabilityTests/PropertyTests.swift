@@ -75,11 +75,27 @@ import Testing
         #expect(history.operations.contains { $0.outcome == .unknown })
         #expect(history.operations.contains { $0.outcome == .failed })
         #expect(checker.check(history).verdict == .linearizable)
-        // The same through history.jsonl.
+        // The same through history.jsonl and through Jepsen's history.edn.
         let text = history.events.map(\.jsonLine).joined(separator: "\n")
         let parsed = try HistoryParser.parse(text, format: .vortex, source: "round trip")
         #expect(parsed.operations.count == history.operations.count)
         #expect(checker.check(parsed).verdict == .linearizable)
+        let edn = history.events.map(\.ednLine).joined(separator: "\n")
+        #expect(HistoryFormat.detect(in: edn) == .edn)
+        let fromEDN = try HistoryParser.parse(edn, format: .edn, source: "round trip")
+        #expect(fromEDN.operations.count == history.operations.count)
+        #expect(Self.comparable(fromEDN) == Self.comparable(history))
+        #expect(checker.check(fromEDN).verdict == .linearizable)
+    }
+
+    /// The operations of `history` as sorted text, without ids and lines (which depend on the
+    /// order events were written in): equal for two readings of the same events.
+    static func comparable(_ history: History) -> [String] {
+        history.operations.map { operation in
+            "\(operation.process) \(operation.key) \(operation.call) \(operation.outcome) "
+                + "\(String(describing: operation.observed)) \(operation.invokeTimeUs) "
+                + "\(String(describing: operation.completeTimeUs)) \(operation.error ?? "")"
+        }.sorted()
     }
 
     @Test(arguments: seeds) func concurrentReadOfAValueNeverWrittenIsNotLinearizable(

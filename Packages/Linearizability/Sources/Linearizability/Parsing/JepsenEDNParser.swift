@@ -102,8 +102,8 @@ enum JepsenEDNParser {
     }
 
     /// The key (nil when the value carries none) and the value of an operation. A read or
-    /// write's `[k v]` and a cas's `[k [from to]]` are independent-key tuples; a cas's
-    /// `[from to]` is its arguments. The value of a fail or info is ignored (it repeats the
+    /// write's `[k v]` and a cas's `[k [from to]]` or `[k nil]` are independent-key tuples; a
+    /// cas's `[from to]` is its arguments. The value of a fail or info is ignored (it repeats the
     /// invocation or says why), but its tuple's key is kept.
     private static func keyAndValue(
         _ value: EDNValue,
@@ -113,11 +113,12 @@ enum JepsenEDNParser {
         var key: Int?
         var inner = value
         if case .sequence(let items) = value, items.count == 2 {
+            // A cas's own arguments are two integers; a tuple holds a pair or nil after its key.
             let isTuple: Bool
-            if function == .cas, case .sequence = items[1] {
-                isTuple = true
-            } else {
-                isTuple = function != .cas
+            switch (function, items[1]) {
+            case (.cas, .sequence), (.cas, .null): isTuple = true
+            case (.cas, _): isTuple = false
+            default: isTuple = true
             }
             if isTuple {
                 guard case .integer(let tupleKey) = items[0] else {
