@@ -5,7 +5,7 @@
 // the JSON-line scanner is, so that no dependency comes in for one file format.
 
 /// One EDN value.
-indirect enum EDNValue: Equatable {
+enum EDNValue: Equatable {
     case null
     case boolean(Bool)
     case integer(Int)
@@ -119,6 +119,16 @@ struct EDNReader {
     private mutating func elements(until close: UInt8, depth: Int) throws(EDNFailure) -> [EDNValue]
     {
         var result: [EDNValue] = []
+        try forEachElement(until: close, depth: depth) { result.append($0) }
+        return result
+    }
+
+    /// Reads the elements up to `close` (consumed), handing each to `body`.
+    private mutating func forEachElement(
+        until close: UInt8,
+        depth: Int,
+        _ body: (EDNValue) -> Void
+    ) throws(EDNFailure) {
         // Each round consumes at least one byte or throws at the end of the text.
         while true {
             try skipSpace(depth: depth)
@@ -130,21 +140,26 @@ struct EDNReader {
             }
             if byte == close {
                 position += 1
-                return result
+                return
             }
-            result.append(try value(depth: depth + 1))
+            body(try value(depth: depth + 1))
         }
     }
 
+    /// A map, straight into a dictionary (no list of entries first: a history has a map per
+    /// event).
     private mutating func map(depth: Int) throws(EDNFailure) -> EDNValue {
-        let entries = try elements(until: UInt8(ascii: "}"), depth: depth)
-        guard entries.count % 2 == 0 else {
-            throw EDNFailure("a map has a key without a value", line: line)
-        }
         var result: [String: EDNValue] = [:]
-        for index in stride(from: 0, to: entries.count, by: 2) {
-            if case .keyword(let name) = entries[index] { result[name] = entries[index + 1] }
+        var key: EDNValue?
+        try forEachElement(until: UInt8(ascii: "}"), depth: depth) { element in
+            guard let pendingKey = key else {
+                key = element
+                return
+            }
+            if case .keyword(let name) = pendingKey { result[name] = element }
+            key = nil
         }
+        guard key == nil else { throw EDNFailure("a map has a key without a value", line: line) }
         return .map(result)
     }
 
