@@ -22,26 +22,23 @@ public enum HistoryFormat: String, Sendable, CaseIterable {
         var hasMarker = false
         TextLines.forEach(in: text) { line, _ in
             if opening.isEmpty {
-                opening = Array(
-                    line.lazy.filter { ![0x20, 0x09, 0x0D, UInt8(ascii: ",")].contains($0) }.prefix(
-                        2
-                    )
-                )
-                if opening.first == UInt8(ascii: "{") && opening.last != UInt8(ascii: ":") {
-                    return false  // a JSON object: history.jsonl
-                }
+                opening = Array(line.lazy.filter { !isSpace($0) }.prefix(2))
+                // A JSON object or an EDN map: no Jepsen log line opens so.
+                if opening.first == UInt8(ascii: "{") { return false }
             }
             hasMarker = String(decoding: line, as: UTF8.self).contains(JepsenLineParser.marker)
             return !hasMarker
         }
         guard let first = opening.first else { return .vortex }
-        if first == UInt8(ascii: "{") && opening.last != UInt8(ascii: ":") { return .vortex }
+        if first == UInt8(ascii: "{") { return opening.last == UInt8(ascii: ":") ? .edn : .vortex }
         if hasMarker { return .jepsen }
-        let ednOpenings = [
-            UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "#"),
-            UInt8(ascii: ";"),
-        ]
-        return ednOpenings.contains(first) ? .edn : nil
+        return [UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "#"), UInt8(ascii: ";")]
+            .contains(first) ? .edn : nil
+    }
+
+    /// Space, tab, carriage return, or EDN's comma.
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == UInt8(ascii: ",")
     }
 }
 
