@@ -67,6 +67,35 @@ import Testing
         #expect(history.operations[1].observed == .integer(5))
     }
 
+    @Test func writtenEventsReadBackWithTheirErrorText() throws {
+        let error = "lost \"leader\"\\ at\tterm\n3 \u{1} é"
+        let events = [
+            HistoryEvent(
+                process: 4,
+                type: .invoke,
+                function: .cas,
+                key: 9,
+                value: .pair(from: 1, to: 2),
+                timeUs: 10
+            ),
+            HistoryEvent(
+                process: 4,
+                type: .info,
+                function: .cas,
+                key: 9,
+                value: nil,
+                timeUs: 20,
+                error: error
+            ),
+        ]
+        let text = events.map(\.ednLine).joined(separator: "\n")
+        let history = try HistoryParser.parse(text, format: .edn, source: "w.edn")
+        let operation = try #require(history.operations.first)
+        #expect(operation.key == 9 && operation.call == .cas(from: 1, to: 2))
+        #expect(operation.outcome == .unknown && operation.error == error)
+        #expect(operation.invokeTimeUs == 10)
+    }
+
     @Test(
         arguments: [
             ("{:process 0, :type :invoke, :f :write, :value 1", 1, "ends before"),

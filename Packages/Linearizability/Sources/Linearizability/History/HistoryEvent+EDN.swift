@@ -16,24 +16,8 @@ extension HistoryEvent {
         var line = "{:process \(process), :type :\(type.rawValue), :f :\(function.rawValue), "
         line += ":value [\(key) \(inner)], :time \(timeUs * 1000)"
         if let error {
-            line += ", :error " + Self.ednString(error)
+            line += ", :error " + Self.quoted(error)
         }
         return line + "}"
-    }
-
-    /// `text` as an EDN string literal.
-    private static func ednString(_ text: String) -> String {
-        var result = "\""
-        for character in text {
-            switch character {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default: result.append(character)
-            }
-        }
-        return result + "\""
     }
 }

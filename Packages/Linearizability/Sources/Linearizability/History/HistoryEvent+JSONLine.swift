@@ -20,8 +20,9 @@ extension HistoryEvent {
         return line + "}"
     }
 
-    /// `text` as a JSON string literal.
-    private static func quoted(_ text: String) -> String {
+    /// `text` as a JSON string literal, which EDN reads as the same string (history.edn's
+    /// writer uses it too).
+    static func quoted(_ text: String) -> String {
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -178,6 +178,7 @@ struct EDNReader {
                 case UInt8(ascii: "n"): scalars.append(0x0A)
                 case UInt8(ascii: "t"): scalars.append(0x09)
                 case UInt8(ascii: "r"): scalars.append(0x0D)
+                case UInt8(ascii: "u"): scalars += try unicodeEscape()
                 default: scalars.append(escaped)
                 }
             case 0x0A:
@@ -188,6 +189,22 @@ struct EDNReader {
             }
         }
         throw EDNFailure("a string is not closed", line: line)
+    }
+
+    /// The UTF-8 of a `\uXXXX` escape's character, after its `u`.
+    private mutating func unicodeEscape() throws(EDNFailure) -> [UInt8] {
+        guard position + 4 <= bytes.count,
+            let code = UInt32(
+                String(
+                    decoding: UnsafeBufferPointer(rebasing: bytes[position..<position + 4]),
+                    as: UTF8.self
+                ),
+                radix: 16
+            ),
+            let scalar = Unicode.Scalar(code)
+        else { throw EDNFailure("a \\u escape needs four hex digits", line: line) }
+        position += 4
+        return Array(String(Character(scalar)).utf8)
     }
 
     /// The bytes up to the next delimiter.
