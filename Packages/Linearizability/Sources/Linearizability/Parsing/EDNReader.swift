@@ -193,14 +193,7 @@ struct EDNReader {
 
     /// The UTF-8 of a `\uXXXX` escape's character, after its `u`.
     private mutating func unicodeEscape() throws(EDNFailure) -> [UInt8] {
-        guard position + 4 <= bytes.count,
-            let code = UInt32(
-                String(
-                    decoding: UnsafeBufferPointer(rebasing: bytes[position..<position + 4]),
-                    as: UTF8.self
-                ),
-                radix: 16
-            ),
+        guard let code = fourHexDigits(in: bytes, at: position),
             let scalar = Unicode.Scalar(code)
         else { throw EDNFailure("a \\u escape needs four hex digits", line: line) }
         position += 4

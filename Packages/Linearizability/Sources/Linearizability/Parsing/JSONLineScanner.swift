@@ -220,15 +220,7 @@ struct JSONLineScanner {
         case UInt8(ascii: "r"): return "\r"
         case UInt8(ascii: "t"): return "\t"
         case UInt8(ascii: "u"):
-            guard position + 4 <= bytes.count,
-                let code = UInt32(
-                    String(
-                        decoding: UnsafeBufferPointer(rebasing: bytes[position..<position + 4]),
-                        as: UTF8.self
-                    ),
-                    radix: 16
-                )
-            else {
+            guard let code = fourHexDigits(in: bytes, at: position) else {
                 throw JSONLineFailure("bad \\u escape at column \(position)")
             }
             position += 4
@@ -255,4 +247,13 @@ struct JSONLineFields {
 struct JSONLineFailure: Error {
     let reason: String
     init(_ reason: String) { self.reason = reason }
+}
+
+/// The value of the four hex digits at `position` of `bytes` (a `\u` escape's, in JSON and
+/// EDN strings), or nil when there are not four.
+func fourHexDigits(in bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> UInt32? {
+    guard position >= 0, position + 4 <= bytes.count else { return nil }
+    let digits = UnsafeBufferPointer(rebasing: bytes[position..<position + 4])
+    guard digits.allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }) else { return nil }
+    return UInt32(String(decoding: digits, as: UTF8.self), radix: 16)
 }
