@@ -69,4 +69,36 @@ import Testing
         #expect(unknown.status == 2)
         #expect(unknown.standardError.contains("--format must be auto, vortex, jepsen or edn"))
     }
+
+    @Test func severalFilesAreEachCheckedAndTheWorstDecidesTheExitCode() throws {
+        let stale = try Self.file("stale.log", Self.staleJepsenLog)
+        let fine = try Self.file(
+            "fine.edn",
+            "{:process 0 :type :invoke :f :write :value 1}\n{:process 0 :type :ok :f :write :value 1}\n"
+        )
+        let missing = stale + ".missing"
+        defer {
+            try? FileManager.default.removeItem(atPath: stale)
+            try? FileManager.default.removeItem(atPath: fine)
+        }
+        let all = try HarnessCLI.run(["check", fine, missing, stale])
+        #expect(all.status == 2, "a file that cannot be read is bad input")
+        #expect(all.standardOutput.contains("\(fine): linearizable"))
+        #expect(
+            all.standardOutput.contains("\(stale): not linearizable"),
+            "checked after the bad one"
+        )
+        #expect(
+            all.standardOutput.contains(
+                "3 histories: 1 linearizable, 1 not linearizable, 0 undecided, 1 unreadable"
+            )
+        )
+        #expect(all.standardError == "vortex: \(missing): no such file\n")
+        let readable = try HarnessCLI.run(["check", fine, stale])
+        #expect(readable.status == 13)
+        let visual = try HarnessCLI.run(["check", fine, stale, "--visual", fine + ".html"])
+        #expect(visual.status == 2)
+        #expect(visual.standardError.contains("--visual draws one history"))
+        #expect(!FileManager.default.fileExists(atPath: fine + ".html"))
+    }
 }
