@@ -140,30 +140,13 @@ actor RegisterDriver {
         case deadlinePassed
     }
 
-    /// Runs `operation` against the deadline; cancelling the task cancels it too.
-    private static func race(
-        deadline: ContinuousClock.Instant,
-        _ operation: @escaping @Sendable () async -> PipeOutcome
-    ) async -> PipeOutcome {
-        await withTaskGroup(of: PipeOutcome.self) { group in
-            group.addTask { await operation() }
-            group.addTask {
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return .deadlinePassed
-            }
-            let first = await group.next() ?? .deadlinePassed
-            group.cancelAll()
-            return first
-        }
-    }
-
     private func write(
         _ bytes: [UInt8],
         deadline: ContinuousClock.Instant,
         timeout: Duration
     ) async throws(RegisterDriverError) {
         let input = self.input
-        let outcome = await Self.race(deadline: deadline) {
+        let outcome = await raceDeadline(deadline, onDeadline: PipeOutcome.deadlinePassed) {
             do throws(ProcessControlError) {
                 try await input.write(bytes)
                 return .bytes([])
@@ -176,7 +159,7 @@ actor RegisterDriver {
         case .bytes: return
         case .deadlinePassed: throw .timedOut(after: timeout)
         case .failed(let error):
-            if let termination = await process.wait(timeout: .seconds(1)) {
+            if let termination = await process.exitSoon() {
                 throw .exited(termination)
             }
             throw .requestWriteFailed(error.description)
@@ -188,7 +171,7 @@ actor RegisterDriver {
         timeout: Duration
     ) async throws(RegisterDriverError) -> [UInt8] {
         let output = self.output
-        let outcome = await Self.race(deadline: deadline) {
+        let outcome = await raceDeadline(deadline, onDeadline: PipeOutcome.deadlinePassed) {
             do throws(ProcessControlError) {
                 return .bytes(try await output.read(upTo: 65_536))
             } catch {
@@ -200,7 +183,7 @@ actor RegisterDriver {
         case .bytes(let chunk) where !chunk.isEmpty:
             return chunk
         case .bytes:
-            if let termination = await process.wait(timeout: .seconds(1)) {
+            if let termination = await process.exitSoon() {
                 throw .exited(termination)
             }
             throw .replyInvalid("the driver closed its stdout")
@@ -218,7 +201,7 @@ actor RegisterDriver {
         case .nothing: return
         case .unreadable(let reason): throw .replyInvalid(reason)
         case .endOfFile:
-            if let termination = await process.wait(timeout: .seconds(1)) {
+            if let termination = await process.exitSoon() {
                 throw .exited(termination)
             }
             throw .replyInvalid("the driver closed its stdout")

@@ -124,22 +124,13 @@ public actor DriverHandle {
         timedOut: DriverError
     ) async throws(DriverError) {
         let input = self.input
-        let outcome = await withTaskGroup(of: WriteOutcome.self) { group in
-            group.addTask {
-                do throws(ProcessControlError) {
-                    try await input.write(bytes)
-                    return .written
-                } catch {
-                    return .failed(error)
-                }
+        let outcome = await raceDeadline(deadline, onDeadline: WriteOutcome.deadlinePassed) {
+            do throws(ProcessControlError) {
+                try await input.write(bytes)
+                return .written
+            } catch {
+                return .failed(error)
             }
-            group.addTask {
-                await Self.sleep(until: deadline)
-                return .deadlinePassed
-            }
-            let first = await group.next() ?? .deadlinePassed
-            group.cancelAll()
-            return first
         }
         switch outcome {
         case .written:
@@ -147,7 +138,7 @@ public actor DriverHandle {
         case .deadlinePassed:
             throw timedOut
         case .failed(let error):
-            if let termination = await exitSoon() { throw .exited(termination) }
+            if let termination = await process.exitSoon() { throw .exited(termination) }
             throw .requestWriteFailed(error.description)
         }
     }
@@ -223,15 +214,8 @@ public actor DriverHandle {
     ) async throws(DriverError) -> [UInt8] {
         if count == 0 { return [] }
         let output = self.output
-        let outcome = await withTaskGroup(of: ReadOutcome.self) { group in
-            group.addTask { await Self.readAll(count, from: output) }
-            group.addTask {
-                await Self.sleep(until: deadline)
-                return .deadlinePassed
-            }
-            let first = await group.next() ?? .deadlinePassed
-            group.cancelAll()
-            return first
+        let outcome = await raceDeadline(deadline, onDeadline: ReadOutcome.deadlinePassed) {
+            await Self.readAll(count, from: output)
         }
         switch outcome {
         case .bytes(let bytes):
@@ -239,7 +223,7 @@ public actor DriverHandle {
         case .deadlinePassed:
             throw timedOut
         case .endOfFile(let received):
-            let termination = await exitSoon()
+            let termination = await process.exitSoon()
             if isStartOfReply, received == 0, let termination {
                 throw .exited(termination)
             }
@@ -261,7 +245,7 @@ public actor DriverHandle {
         case .nothing: return
         case .unreadable(let reason): throw .replyInvalid(reason)
         case .endOfFile:
-            if let termination = await exitSoon() { throw .exited(termination) }
+            if let termination = await process.exitSoon() { throw .exited(termination) }
             throw .replyInvalid("the driver closed its stdout")
         case .bytes(let bytes): stray = bytes
         }
@@ -270,23 +254,5 @@ public actor DriverHandle {
             "reply too long: \(stray.count)+ bytes followed the reply to request "
                 + "\(requestsAnswered) (starting \(shown))"
         )
-    }
-
-    /// Sleeps until `deadline` or cancellation, in steps of at most a second: on Linux a
-    /// cancelled sleep keeps its timer (about 0.65 KiB) until its deadline, and a reply's
-    /// deadline can be an hour away, so one long sleep per read held memory for every request.
-    private static func sleep(until deadline: ContinuousClock.Instant) async {
-        // Bounded by the deadline: each turn sleeps up to a second closer to it.
-        while !Task.isCancelled {
-            let remaining = deadline - ContinuousClock.now
-            if remaining <= .zero { return }
-            try? await Task.sleep(for: min(remaining, .seconds(1)))
-        }
-    }
-
-    /// The driver's termination if it ends within a second (a closed pipe usually means it is
-    /// exiting); nil if it keeps running.
-    private func exitSoon() async -> Termination? {
-        await process.wait(timeout: .seconds(1))
     }
 }
