@@ -197,14 +197,10 @@ actor RegisterDriver {
     /// Output waiting before a request belongs to no request: a previous reply had more lines.
     private func checkNoStrayOutput() async throws(RegisterDriverError) {
         let stray: [UInt8]
-        switch await output.waitingOutput(upTo: 256) {
+        switch await output.waitingOutput(upTo: 256, of: process) {
         case .nothing: return
         case .unreadable(let reason): throw .replyInvalid(reason)
-        case .endOfFile:
-            if let termination = await process.exitSoon() {
-                throw .exited(termination)
-            }
-            throw .replyInvalid("the driver closed its stdout")
+        case .exited(let termination): throw .exited(termination)
         case .bytes(let bytes): stray = bytes
         }
         throw .replyInvalid(

@@ -241,12 +241,10 @@ public actor DriverHandle {
     /// was too long. End of file there means the driver closed stdout (it is probably exiting).
     private func checkNoStrayOutput() async throws(DriverError) {
         let stray: [UInt8]
-        switch await output.waitingOutput(upTo: 256) {
+        switch await output.waitingOutput(upTo: 256, of: process) {
         case .nothing: return
         case .unreadable(let reason): throw .replyInvalid(reason)
-        case .endOfFile:
-            if let termination = await process.exitSoon() { throw .exited(termination) }
-            throw .replyInvalid("the driver closed its stdout")
+        case .exited(let termination): throw .exited(termination)
         case .bytes(let bytes): stray = bytes
         }
         let shown = stray.prefix(16).map { String($0, radix: 16) }.joined(separator: " ")

@@ -43,27 +43,32 @@ extension DriverCommand {
 public enum WaitingOutput: Sendable, Hashable {
     /// Nothing: the normal case.
     case nothing
-    /// The end of the file: the driver closed its stdout (it is probably exiting).
-    case endOfFile
     /// Bytes that belong to no request.
     case bytes([UInt8])
-    /// The pipe is closed or cannot be read; one line saying so.
+    /// The driver closed its stdout and then ended.
+    case exited(Termination)
+    /// The pipe is closed, cannot be read, or reached its end while the driver keeps running;
+    /// one line saying so.
     case unreadable(String)
 }
 
 extension PipeReader {
-    /// What waits on the driver's stdout right now (up to `limit` bytes), without waiting.
-    public func waitingOutput(upTo limit: Int) async -> WaitingOutput {
+    /// What waits on the stdout of `driver` right now (up to `limit` bytes), without waiting
+    /// for output; at the end of the file, the driver's termination if it ends within a second.
+    public func waitingOutput(upTo limit: Int, of driver: ChildProcess) async -> WaitingOutput {
         guard let descriptor = fileDescriptor else {
             return .unreadable("the driver's stdout is closed")
         }
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&poller, 1, 0) > 0 else { return .nothing }
+        let bytes: [UInt8]
         do {
-            let bytes = try await read(upTo: limit)
-            return bytes.isEmpty ? .endOfFile : .bytes(bytes)
+            bytes = try await read(upTo: limit)
         } catch {
             return .unreadable("cannot read the driver's stdout: \(error.description)")
         }
+        guard bytes.isEmpty else { return .bytes(bytes) }
+        if let termination = await driver.exitSoon() { return .exited(termination) }
+        return .unreadable("the driver closed its stdout")
     }
 }
